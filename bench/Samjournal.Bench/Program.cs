@@ -1,0 +1,1 @@
+Console.WriteLine("Samjournal benchmark: not yet written.");
