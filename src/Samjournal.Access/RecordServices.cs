@@ -1,0 +1,33 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Samjournal.Access.Repository;
+using Samjournal.Fhir.Interactions;
+using Samjournal.Fhir.Storage;
+
+namespace Samjournal.Access;
+
+public static class RecordServices
+{
+    /// <summary>
+    /// Registers the record: the store (migrated at start, before the host listens), the engine,
+    /// and the per-request <see cref="ScopedRepository"/>, which is the only public way in.
+    /// Write hooks registered as <see cref="IWriteHook"/> run for every write.
+    /// </summary>
+    public static IServiceCollection AddSamjournalRecord(this IServiceCollection services, StoreOptions options)
+    {
+        services.AddSingleton(options);
+        services.AddSingleton(sp => new SqlStore(options, sp.GetService<TimeProvider>() ?? TimeProvider.System));
+        services.AddSingleton(sp => new FhirEngine(sp.GetRequiredService<SqlStore>(), sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetServices<IWriteHook>()));
+        services.AddHostedService<StoreInitializer>();
+        services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
+        services.AddScoped(sp => new ScopedRepository(sp.GetRequiredService<FhirEngine>(), sp.GetService<Caller>() ?? Caller.Development));
+        return services;
+    }
+
+    private sealed class StoreInitializer(SqlStore store) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => store.InitializeAsync(cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

@@ -1,0 +1,116 @@
+using Hl7.Fhir.Model;
+using Npgsql;
+using Samjournal.Fhir.Errors;
+using Samjournal.Fhir.Serialization;
+using Samjournal.Fhir.Storage;
+
+namespace Samjournal.Fhir.Interactions;
+
+/// <summary>
+/// The FHIR interactions over the versioned store. Constructed only inside the Fhir/Access pair:
+/// callers outside reach it through Samjournal.Access's scoped repository.
+/// </summary>
+internal sealed class FhirEngine
+{
+    private readonly SqlStore _store;
+    private readonly TimeProvider _time;
+    private readonly IReadOnlyList<IWriteHook> _hooks;
+
+    internal FhirEngine(SqlStore store, TimeProvider time, IEnumerable<IWriteHook> hooks)
+    {
+        _store = store;
+        _time = time;
+        _hooks = hooks.ToList();
+    }
+
+    public StoreProvider Provider => _store.Provider;
+
+    public async Task<StoredVersion> ReadAsync(string type, string id, CancellationToken ct)
+    {
+        ResourceIds.RequireType(type);
+        ResourceIds.RequireId(id);
+        await using var session = await _store.ReadAsync(ct);
+        var stored = await session.ReadAsync(type, id, null, ct) ?? throw FhirOperationException.NotFound($"{type}/{id} does not exist.");
+        return stored.IsDeleted ? throw FhirOperationException.Gone($"{type}/{id} was deleted (version {stored.Version}); its history is still readable.") : stored;
+    }
+
+    public async Task<StoredVersion> VReadAsync(string type, string id, int version, CancellationToken ct)
+    {
+        ResourceIds.RequireType(type);
+        ResourceIds.RequireId(id);
+        await using var session = await _store.ReadAsync(ct);
+        var stored = await session.ReadAsync(type, id, version, ct) ?? throw FhirOperationException.NotFound($"{type}/{id} has no version {version}.");
+        return stored.IsDeleted ? throw FhirOperationException.Gone($"Version {version} of {type}/{id} is its deletion.") : stored;
+    }
+
+    public async Task<HistoryPage> HistoryAsync(HistoryQuery query, CancellationToken ct)
+    {
+        if (query.Type is not null)
+        {
+            ResourceIds.RequireType(query.Type);
+        }
+
+        await using var session = await _store.ReadAsync(ct);
+        return await session.HistoryAsync(query, ct);
+    }
+
+    public Task<WriteOutcome> CreateAsync(Resource resource, string? ifNoneExist, CancellationToken ct) =>
+        WriteAsync(w => Operations.CreateAsync(w, resource, ifNoneExist, ct), ct);
+
+    public Task<WriteOutcome> UpdateAsync(string type, string id, Resource resource, int? ifMatch, CancellationToken ct) =>
+        WriteAsync(w => Operations.UpdateAsync(w, type, id, resource, ifMatch, ct), ct);
+
+    public Task<WriteOutcome> ConditionalUpdateAsync(string type, string criteria, Resource resource, int? ifMatch, CancellationToken ct) =>
+        WriteAsync(w => Operations.ConditionalUpdateAsync(w, type, criteria, resource, ifMatch, ct), ct);
+
+    public Task<WriteOutcome> DeleteAsync(string type, string id, int? ifMatch, CancellationToken ct) =>
+        WriteAsync(w => Operations.DeleteAsync(w, type, id, ifMatch, ct), ct);
+
+    public Task<WriteOutcome> ConditionalDeleteAsync(string type, string criteria, CancellationToken ct) =>
+        WriteAsync(w => Operations.ConditionalDeleteAsync(w, type, criteria, ct), ct);
+
+    public Task<WriteOutcome> PatchAsync(string type, string id, PatchDocument patch, int? ifMatch, CancellationToken ct) =>
+        WriteAsync(w => Operations.PatchAsync(w, type, id, patch, ifMatch, ct), ct);
+
+    /// <summary>Processes a batch or transaction Bundle; <paramref name="baseUrl"/> is this
+    /// server's FHIR base, so absolute request URLs and fullUrls on it are understood.</summary>
+    public async Task<Bundle> ProcessBundleAsync(Bundle bundle, string baseUrl, CancellationToken ct)
+    {
+        var processor = new BundleProcessor(this, baseUrl);
+        return bundle.Type switch
+        {
+            Bundle.BundleType.Transaction => await WriteAsync(w => processor.TransactionAsync(w, bundle, ct), ct),
+            Bundle.BundleType.Batch => await processor.BatchAsync(bundle, ct),
+            _ => throw FhirOperationException.BadRequest($"Only batch and transaction Bundles can be posted to the base; this one is '{bundle.Type?.ToString() ?? "untyped"}'.", "Bundle.type"),
+        };
+    }
+
+    internal async Task<StoredVersion?> ReadForBundleAsync(StoreSession session, string type, string id, int? version, CancellationToken ct)
+    {
+        ResourceIds.RequireType(type);
+        ResourceIds.RequireId(id);
+        return await session.ReadAsync(type, id, version, ct);
+    }
+
+    /// <summary>Runs <paramref name="work"/> in one write transaction and commits it; any
+    /// exception rolls everything back.</summary>
+    internal async Task<T> WriteAsync<T>(Func<ResourceWriter, Task<T>> work, CancellationToken ct)
+    {
+        try
+        {
+            await using var session = await _store.WriteAsync(ct);
+            var result = await work(new ResourceWriter(session, _time, _hooks));
+            await session.CommitAsync(ct);
+            return result;
+        }
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.UniqueViolation)
+        {
+            // Two writers raced for the same resources; the database chose this one to yield.
+            // Nothing was written; the client may simply retry.
+            throw FhirOperationException.Conflict("Another request changed the same resources at the same time; nothing was written. Retry the request.");
+        }
+    }
+
+    internal static Resource ParseStored(StoredVersion version) =>
+        FhirFormat.Parse(version.Json ?? throw new InvalidOperationException("A tombstone has no body."), FhirMediaType.Json);
+}

@@ -1,0 +1,100 @@
+using Hl7.Fhir.Model;
+using Samjournal.Fhir.Errors;
+using Samjournal.Fhir.Indexing;
+using Samjournal.Fhir.Serialization;
+using Samjournal.Fhir.Storage;
+
+namespace Samjournal.Fhir.Interactions;
+
+/// <summary>
+/// The single place where a version is made: sets meta, extracts the index and compartment,
+/// runs the write hooks and appends the version in the caller's session.
+/// </summary>
+internal sealed class ResourceWriter(StoreSession session, TimeProvider time, IReadOnlyList<IWriteHook> hooks) : IWriteReactions
+{
+    public StoreSession Session => session;
+
+    /// <summary>Writes <paramref name="resource"/> as the next version of Type/id. The caller has
+    /// read and locked <paramref name="head"/> in this session.</summary>
+    public async Task<StoredVersion> PutAsync(Resource resource, ResourceHead? head, CancellationToken ct)
+    {
+        var type = resource.TypeName;
+        var id = resource.Id ?? throw new InvalidOperationException("The id is assigned before a write.");
+        var version = (head?.Version ?? 0) + 1;
+        var method = head is null || head.Value.Version == 0 ? VersionMethod.Create : VersionMethod.Update;
+        var context = new WriteContext(type, id, method, resource, version);
+        foreach (var hook in hooks)
+        {
+            await hook.BeforeWriteAsync(context, ct);
+        }
+
+        var now = time.GetUtcNow();
+        resource.Meta ??= new Meta();
+        resource.Meta.VersionId = version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        resource.Meta.LastUpdated = TruncateToMicros(now);
+        var index = IndexExtractor.Extract(resource);
+        var compartment = PatientCompartment.PatientIds(resource, index).FirstOrDefault();
+        var json = FhirFormat.ToJsonBytes(resource);
+        var stored = new StoredVersion(type, id, version, resource.Meta.LastUpdated.Value, method, json);
+        await session.WriteAsync(new NewVersion(type, id, version, stored.LastUpdated, method, json, index, compartment), head, ct);
+        foreach (var hook in hooks)
+        {
+            await hook.AfterWriteAsync(context, this, ct);
+        }
+
+        return stored;
+    }
+
+    /// <summary>Appends a delete tombstone as the next version. Returns null when there is
+    /// nothing to delete (never existed, or already deleted): deleting is idempotent.</summary>
+    public async Task<StoredVersion?> DeleteAsync(string type, string id, ResourceHead? head, CancellationToken ct)
+    {
+        if (head is null || head.Value.Version == 0 || head.Value.Deleted)
+        {
+            return null;
+        }
+
+        var version = head.Value.Version + 1;
+        var context = new WriteContext(type, id, VersionMethod.Delete, null, version);
+        foreach (var hook in hooks)
+        {
+            await hook.BeforeWriteAsync(context, ct);
+        }
+
+        var now = TruncateToMicros(time.GetUtcNow());
+        await session.WriteAsync(new NewVersion(type, id, version, now, VersionMethod.Delete, null, null, null), head, ct);
+        foreach (var hook in hooks)
+        {
+            await hook.AfterWriteAsync(context, this, ct);
+        }
+
+        return new StoredVersion(type, id, version, now, VersionMethod.Delete, null);
+    }
+
+    public async Task<StoredVersion> CreateAsync(Resource resource, CancellationToken ct)
+    {
+        ResourceIds.RequireType(resource.TypeName);
+        resource.Id = ResourceIds.NewId();
+        return await PutAsync(resource, null, ct);
+    }
+
+    /// <summary>Checks an If-Match version against the head; a mismatch is a 412, never a lost update.</summary>
+    public static void CheckVersion(string type, string id, ResourceHead? head, int? ifMatch)
+    {
+        if (ifMatch is null)
+        {
+            return;
+        }
+
+        var current = head is { Version: > 0, Deleted: false } ? head.Value.Version : 0;
+        if (current != ifMatch)
+        {
+            throw FhirOperationException.PreconditionFailed(current == 0
+                ? $"{type}/{id} does not exist, so it cannot be at version {ifMatch}."
+                : $"{type}/{id} is at version {current}, not {ifMatch}: someone else changed it. Read it again and reapply your change.");
+        }
+    }
+
+    // Both databases keep microseconds; meta.lastUpdated must read back exactly as it was written.
+    private static DateTimeOffset TruncateToMicros(DateTimeOffset t) => new(t.UtcTicks - (t.UtcTicks % 10), TimeSpan.Zero);
+}

@@ -1,0 +1,182 @@
+using System.Globalization;
+using Hl7.Fhir.Model;
+using Samjournal.Fhir.Errors;
+
+namespace Samjournal.Fhir.Search;
+
+/// <summary>
+/// Parses the search criteria of conditional interactions (If-None-Exist, conditional update and
+/// delete, conditional references). Strict on purpose: an ignored parameter would widen the
+/// match, and a conditional delete that matches too much destroys data.
+/// </summary>
+public static class CriteriaParser
+{
+    private static readonly Dictionary<(string, string), SearchParamType> ParamTypes = ModelInfo.SearchParameters
+        .Where(p => p.Resource is not null && p.Code is not null)
+        .GroupBy(p => (p.Resource!, p.Code!))
+        .ToDictionary(g => g.Key, g => g.First().Type);
+
+    private static readonly Dictionary<string, SearchParamType> CommonParams = new(StringComparer.Ordinal)
+    {
+        ["_id"] = SearchParamType.Token,
+        ["_lastUpdated"] = SearchParamType.Date,
+        ["_tag"] = SearchParamType.Token,
+        ["_profile"] = SearchParamType.Uri,
+        ["_security"] = SearchParamType.Token,
+        ["_source"] = SearchParamType.Uri,
+    };
+
+    private static readonly string[] DatePrefixes = ["eq", "ne", "lt", "gt", "le", "ge", "sa", "eb", "ap"];
+
+    /// <summary>Parses <c>name=value&amp;...</c> (URL-encoded, without the leading '?').</summary>
+    public static IReadOnlyList<SearchClause> Parse(string type, string query)
+    {
+        var clauses = new List<SearchClause>();
+        foreach (var pair in query.Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var eq = pair.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0)
+            {
+                throw FhirOperationException.BadRequest($"'{ResourceText(pair)}' in the search criteria has no value.");
+            }
+
+            var name = Uri.UnescapeDataString(pair[..eq]);
+            var raw = pair[(eq + 1)..].Replace('+', ' ');
+            var values = SplitValues(raw).Select(Uri.UnescapeDataString).ToList();
+            if (values.Count == 0 || values.Any(v => v.Length == 0))
+            {
+                throw FhirOperationException.BadRequest($"Search parameter '{name}' has an empty value.");
+            }
+
+            clauses.Add(Clause(type, name, values));
+        }
+
+        if (clauses.Count == 0)
+        {
+            throw FhirOperationException.BadRequest("Conditional criteria are empty: name at least one search parameter.");
+        }
+
+        return clauses;
+    }
+
+    private static SearchClause Clause(string type, string name, List<string> values)
+    {
+        var colon = name.IndexOf(':', StringComparison.Ordinal);
+        var code = colon < 0 ? name : name[..colon];
+        var modifier = colon < 0 ? null : name[(colon + 1)..];
+        if (code.Contains('.', StringComparison.Ordinal))
+        {
+            throw FhirOperationException.BadRequest($"Chained parameter '{name}' is not supported in conditional criteria.");
+        }
+
+        if (code == "_id")
+        {
+            return new SearchClause(code, ClauseKind.Id, modifier, values);
+        }
+
+        if (!ParamTypes.TryGetValue((type, code), out var paramType) && !CommonParams.TryGetValue(code, out paramType))
+        {
+            throw FhirOperationException.BadRequest($"'{code}' is not a search parameter of {type}.");
+        }
+
+        var kind = paramType switch
+        {
+            SearchParamType.Token => ClauseKind.Token,
+            SearchParamType.String => ClauseKind.String,
+            SearchParamType.Reference => ClauseKind.Reference,
+            SearchParamType.Uri => ClauseKind.Uri,
+            SearchParamType.Date => ClauseKind.Date,
+            _ => throw FhirOperationException.BadRequest($"Parameter '{code}' ({paramType.ToString().ToLowerInvariant()}) is not supported in conditional criteria; use an identifier or another token, string, reference, uri or date parameter."),
+        };
+
+        var allowed = kind switch
+        {
+            ClauseKind.String => modifier is null or "exact" or "contains",
+            _ => modifier is null,
+        };
+        if (!allowed)
+        {
+            throw FhirOperationException.BadRequest($"Modifier ':{modifier}' is not supported on '{code}' in conditional criteria.");
+        }
+
+        if (kind != ClauseKind.Date)
+        {
+            return new SearchClause(code, kind, modifier, values);
+        }
+
+        return new SearchClause(code, kind, modifier, values) { DateRanges = values.Select(v => ParseDate(code, v)).ToList() };
+    }
+
+    internal static DateCriterion ParseDate(string code, string value)
+    {
+        var prefix = value.Length > 2 && DatePrefixes.Contains(value[..2], StringComparer.Ordinal) ? value[..2] : "eq";
+        var text = value.Length > 2 && DatePrefixes.Contains(value[..2], StringComparer.Ordinal) ? value[2..] : value;
+        return DateRange.TryParse(text, out var start, out var end)
+            ? new DateCriterion(prefix, start, end)
+            : throw FhirOperationException.BadRequest($"'{value}' is not a date for '{code}': use YYYY, YYYY-MM, YYYY-MM-DD or a full dateTime, optionally prefixed (ge2020-01-01).");
+    }
+
+    /// <summary>Splits on commas not escaped with a backslash (search.html#escaping).</summary>
+    private static IEnumerable<string> SplitValues(string raw)
+    {
+        var start = 0;
+        for (var i = 0; i < raw.Length; i++)
+        {
+            if (raw[i] == '\\')
+            {
+                i++;
+            }
+            else if (raw[i] == ',')
+            {
+                yield return Unescape(raw[start..i]);
+                start = i + 1;
+            }
+        }
+
+        yield return Unescape(raw[start..]);
+    }
+
+    private static string Unescape(string value) => value.Replace("\\,", ",", StringComparison.Ordinal).Replace("\\|", "|", StringComparison.Ordinal);
+
+    private static string ResourceText(string s) => s.Length > 60 ? s[..60] + "…" : s;
+}
+
+/// <summary>The implicit range of a FHIR date, dateTime or instant value by its precision.</summary>
+public static class DateRange
+{
+    public static bool TryParse(string text, out DateTimeOffset start, out DateTimeOffset end)
+    {
+        start = end = default;
+        var styles = DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal;
+        switch (text.Length)
+        {
+            case 4 when DateTimeOffset.TryParseExact(text, "yyyy", CultureInfo.InvariantCulture, styles, out start):
+                end = start.AddYears(1);
+                return true;
+            case 7 when DateTimeOffset.TryParseExact(text, "yyyy-MM", CultureInfo.InvariantCulture, styles, out start):
+                end = start.AddMonths(1);
+                return true;
+            case 10 when DateTimeOffset.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, styles, out start):
+                end = start.AddDays(1);
+                return true;
+        }
+
+        if (text.Length < 16 || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, styles, out start))
+        {
+            return false;
+        }
+
+        // Precision: minutes, seconds, or the given fraction of a second.
+        var time = text[11..];
+        var dot = time.IndexOf('.', StringComparison.Ordinal);
+        var precision = time.Length >= 8 && time[5] == ':' ? TimeSpan.FromSeconds(1) : TimeSpan.FromMinutes(1);
+        if (dot >= 0)
+        {
+            var digits = time[(dot + 1)..].TakeWhile(char.IsAsciiDigit).Count();
+            precision = TimeSpan.FromTicks((long)Math.Pow(10, Math.Max(0, 7 - Math.Min(digits, 7))));
+        }
+
+        end = start + precision;
+        return true;
+    }
+}

@@ -1,0 +1,24 @@
+namespace Samjournal.Fhir.Search;
+
+/// <summary>The search parameter types of the FHIR spec that the store can answer.</summary>
+public enum ClauseKind
+{
+    Id,
+    Token,
+    String,
+    Reference,
+    Uri,
+    Date,
+}
+
+/// <summary>
+/// One parsed search parameter: <c>name[:modifier]=v1,v2</c>. Values are OR-ed, clauses AND-ed.
+/// For dates, <see cref="DateRanges"/> holds each value's precision range and prefix.
+/// </summary>
+public sealed record SearchClause(string Param, ClauseKind Kind, string? Modifier, IReadOnlyList<string> Values)
+{
+    public IReadOnlyList<DateCriterion> DateRanges { get; init; } = [];
+}
+
+/// <summary>A date search value: the prefix and the value's range [Start, End).</summary>
+public readonly record struct DateCriterion(string Prefix, DateTimeOffset Start, DateTimeOffset End);

@@ -1,0 +1,152 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using Hl7.Fhir.Model;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace Samjournal.Fhir.Storage;
+
+/// <summary>
+/// The raw versioned store over SQLite or PostgreSQL. Internal on purpose: the only way to data
+/// from outside the Fhir/Access pair is the scoped repository in Samjournal.Access.
+/// </summary>
+internal sealed class SqlStore : IAsyncDisposable
+{
+    private readonly NpgsqlDataSource? _postgres;
+    private readonly string _sqliteConnectionString = "";
+
+    // SQLite has one writer. Queue writers here instead of letting them spin on SQLITE_BUSY.
+    private readonly SemaphoreSlim _sqliteWriter = new(1, 1);
+
+    private readonly ConcurrentDictionary<string, short> _typeIds = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<short, string> _typeNames = new();
+    private readonly ConcurrentDictionary<(short, string), int> _paramIds = new();
+
+    public SqlStore(StoreOptions options, TimeProvider time)
+    {
+        Provider = options.Provider;
+        Time = time;
+        if (Provider == StoreProvider.Postgres)
+        {
+            _postgres = new NpgsqlDataSourceBuilder(options.ConnectionString).Build();
+        }
+        else
+        {
+            var builder = new SqliteConnectionStringBuilder(options.ConnectionString) { Pooling = true };
+            var directory = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
+            if (!string.IsNullOrEmpty(directory))
+            {
+                Directory.CreateDirectory(directory);
+            }
+
+            _sqliteConnectionString = builder.ToString();
+        }
+    }
+
+    public StoreProvider Provider { get; }
+
+    public TimeProvider Time { get; }
+
+    public async Task InitializeAsync(CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await Migrator.MigrateAsync(connection, Provider, ct);
+        await Migrator.RegisterNamesAsync(connection, Provider, ct);
+        await LoadNamesAsync(connection, ct);
+    }
+
+    /// <summary>A session reading the latest committed data. Never blocks writers, never blocked by them.</summary>
+    public async Task<StoreSession> ReadAsync(CancellationToken ct) =>
+        new(this, await OpenAsync(ct), transaction: null, writerLock: null);
+
+    /// <summary>A session that writes in one database transaction: all of it commits, or none.</summary>
+    public async Task<StoreSession> WriteAsync(CancellationToken ct)
+    {
+        SemaphoreSlim? writerLock = null;
+        if (Provider == StoreProvider.Sqlite)
+        {
+            await _sqliteWriter.WaitAsync(ct);
+            writerLock = _sqliteWriter;
+        }
+
+        try
+        {
+            var connection = await OpenAsync(ct);
+            var transaction = connection is SqliteConnection sqlite
+                ? sqlite.BeginTransaction(deferred: false)
+                : await connection.BeginTransactionAsync(ct);
+            return new StoreSession(this, connection, transaction, writerLock);
+        }
+        catch
+        {
+            writerLock?.Release();
+            throw;
+        }
+    }
+
+    public async Task<DbConnection> OpenAsync(CancellationToken ct)
+    {
+        if (_postgres is not null)
+        {
+            return await _postgres.OpenConnectionAsync(ct);
+        }
+
+        var connection = new SqliteConnection(_sqliteConnectionString);
+        await connection.OpenAsync(ct);
+
+        // FULL: a commit is on disk before it returns, so an acknowledged write survives a crash
+        // or power loss, not only a killed process.
+        using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA synchronous = FULL; PRAGMA busy_timeout = 30000;";
+        await pragma.ExecuteNonQueryAsync(ct);
+        return connection;
+    }
+
+    public short TypeId(string type) =>
+        _typeIds.TryGetValue(type, out var id) ? id : throw new InvalidOperationException($"Resource type {type} is not registered.");
+
+    public bool TryTypeId(string type, out short id) => _typeIds.TryGetValue(type, out id);
+
+    public string TypeName(short typeId) => _typeNames[typeId];
+
+    public bool TryParamId(short typeId, string code, out int paramId) => _paramIds.TryGetValue((typeId, code), out paramId);
+
+    private async Task LoadNamesAsync(DbConnection connection, CancellationToken ct)
+    {
+        await using (var cmd = connection.CreateCommand())
+        {
+            cmd.CommandText = "SELECT type_id, name FROM resource_types";
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var id = Convert.ToInt16(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture);
+                _typeIds[reader.GetString(1)] = id;
+                _typeNames[id] = reader.GetString(1);
+            }
+        }
+
+        await using (var cmd = connection.CreateCommand())
+        {
+            cmd.CommandText = "SELECT param_id, type_id, code FROM search_params";
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var typeId = Convert.ToInt16(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture);
+                _paramIds[(typeId, reader.GetString(2))] = Convert.ToInt32(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_postgres is not null)
+        {
+            await _postgres.DisposeAsync();
+        }
+
+        _sqliteWriter.Dispose();
+    }
+
+    /// <summary>All FHIR R4 resource type names the store accepts.</summary>
+    public static IEnumerable<string> ResourceTypeNames => ModelInfo.SupportedResources.Order(StringComparer.Ordinal);
+}

@@ -1,0 +1,219 @@
+using System.Data.Common;
+using System.Text;
+using Samjournal.Fhir.Search;
+
+namespace Samjournal.Fhir.Storage;
+
+/// <summary>History and matching by search criteria.</summary>
+internal sealed partial class StoreSession
+{
+    public async Task<HistoryPage> HistoryAsync(HistoryQuery query, CancellationToken ct)
+    {
+        var sql = new StringBuilder(
+            "SELECT v.seq, v.type_id, r.id, v.version, v.last_updated, v.method, v.body FROM resource_versions v JOIN resources r ON r.res_key = v.res_key WHERE 1 = 1");
+        await using var cmd = Command("");
+        if (query.Type is not null)
+        {
+            if (!_store.TryTypeId(query.Type, out var typeId))
+            {
+                return new HistoryPage([], null);
+            }
+
+            sql.Append(" AND v.type_id = @type");
+            Add(cmd, "type", typeId);
+            if (query.Id is not null)
+            {
+                sql.Append(" AND r.type_id = @type AND r.id = @id");
+                Add(cmd, "id", query.Id);
+            }
+        }
+
+        if (query.Since is not null)
+        {
+            sql.Append(" AND v.last_updated >= @since");
+            Add(cmd, "since", ToMicros(query.Since.Value));
+        }
+
+        if (query.At is not null)
+        {
+            sql.Append(" AND v.last_updated <= @at");
+            Add(cmd, "at", ToMicros(query.At.Value));
+        }
+
+        if (query.BeforeCursor is not null)
+        {
+            // Keyset paging on the append-only sequence: pages stay right while new versions arrive.
+            sql.Append(" AND v.seq < @before");
+            Add(cmd, "before", query.BeforeCursor.Value);
+        }
+
+        sql.Append(" ORDER BY v.seq DESC LIMIT @limit");
+        Add(cmd, "limit", query.Count + 1);
+        cmd.CommandText = sql.ToString();
+
+        var versions = new List<StoredVersion>();
+        long? lastSeq = null;
+        var more = false;
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            if (versions.Count == query.Count)
+            {
+                more = true;
+                break;
+            }
+
+            lastSeq = reader.GetInt64(0);
+            versions.Add(new StoredVersion(
+                _store.TypeName(reader.GetInt16(1)),
+                reader.GetString(2),
+                reader.GetInt32(3),
+                FromMicros(reader.GetInt64(4)),
+                (VersionMethod)reader.GetInt16(5),
+                reader.IsDBNull(6) ? null : (byte[])reader.GetValue(6)));
+        }
+
+        return new HistoryPage(versions, more ? lastSeq : null);
+    }
+
+    /// <summary>The ids of current (not deleted) resources of a type matching all clauses, at most
+    /// <paramref name="limit"/>. Used by conditional create, update, delete and references.</summary>
+    public async Task<IReadOnlyList<string>> FindIdsAsync(string type, IReadOnlyList<SearchClause> clauses, int limit, CancellationToken ct)
+    {
+        if (!_store.TryTypeId(type, out var typeId))
+        {
+            return [];
+        }
+
+        await using var cmd = Command("");
+        var bind = new Binder(cmd);
+        var sql = new StringBuilder($"SELECT r.id FROM resources r WHERE r.type_id = {bind.Value(typeId)} AND r.version > 0 AND r.deleted = {bind.Value(false)}");
+        foreach (var clause in clauses)
+        {
+            sql.Append(" AND ").Append(ClauseSql(bind, typeId, clause));
+        }
+
+        sql.Append(" ORDER BY r.res_key LIMIT ").Append(bind.Value(limit));
+        cmd.CommandText = sql.ToString();
+        var ids = new List<string>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
+    }
+
+    private string ClauseSql(Binder bind, short typeId, SearchClause clause)
+    {
+        if (clause.Kind == ClauseKind.Id)
+        {
+            return "r.id IN (" + string.Join(", ", clause.Values.Select(bind.Value)) + ")";
+        }
+
+        if (!_store.TryParamId(typeId, clause.Param, out var paramId))
+        {
+            // Unknown parameters are refused before they reach the store; match nothing if one does.
+            return "1 = 0";
+        }
+
+        var (table, alternatives) = clause.Kind switch
+        {
+            ClauseKind.Token => ("idx_token", clause.Values.Select(v => TokenCondition(bind, v))),
+            ClauseKind.String => ("idx_string", clause.Values.Select(v => StringCondition(bind, clause.Modifier, v))),
+            ClauseKind.Reference => ("idx_reference", clause.Values.Select(v => ReferenceCondition(bind, v))),
+            ClauseKind.Uri => ("idx_uri", clause.Values.Select(v => $"x.uri = {bind.Value(v)}")),
+            ClauseKind.Date => ("idx_date", clause.DateRanges.Select(d => DateCondition(bind, d))),
+            _ => throw new ArgumentOutOfRangeException(nameof(clause), clause.Kind, "unsupported clause kind"),
+        };
+
+        return $"EXISTS (SELECT 1 FROM {table} x WHERE x.res_key = r.res_key AND x.param_id = {bind.Value(paramId)} AND ({string.Join(" OR ", alternatives)}))";
+    }
+
+    private static string TokenCondition(Binder bind, string value)
+    {
+        var bar = value.IndexOf('|', StringComparison.Ordinal);
+        if (bar < 0)
+        {
+            return $"x.code = {bind.Value(value)}";
+        }
+
+        var system = value[..bar];
+        var code = value[(bar + 1)..];
+        if (system.Length == 0)
+        {
+            return $"(x.code = {bind.Value(code)} AND x.system IS NULL)";
+        }
+
+        return code.Length == 0
+            ? $"x.system = {bind.Value(system)}"
+            : $"(x.code = {bind.Value(code)} AND x.system = {bind.Value(system)})";
+    }
+
+    private static string StringCondition(Binder bind, string? modifier, string value)
+    {
+        if (modifier == "exact")
+        {
+            return $"x.exact = {bind.Value(value)}";
+        }
+
+        var normalized = EscapeLike(Indexing.StringNormalizer.Normalize(value));
+        var pattern = modifier == "contains" ? "%" + normalized + "%" : normalized + "%";
+        return $"x.normalized LIKE {bind.Value(pattern)} ESCAPE '\\'";
+    }
+
+    private static string EscapeLike(string value) =>
+        value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
+
+    private string ReferenceCondition(Binder bind, string value)
+    {
+        var slash = value.IndexOf('/', StringComparison.Ordinal);
+        if (slash < 0)
+        {
+            return $"x.target_id = {bind.Value(value)}";
+        }
+
+        if (value.Contains("://", StringComparison.Ordinal))
+        {
+            return $"x.url = {bind.Value(value)}";
+        }
+
+        var typeId = _store.TryTypeId(value[..slash], out var known) ? known : (short)-1;
+        return $"(x.target_id = {bind.Value(value[(slash + 1)..])} AND x.target_type_id = {bind.Value(typeId)})";
+    }
+
+    private static string DateCondition(Binder bind, DateCriterion criterion)
+    {
+        var start = bind.Value(ToMicros(criterion.Start));
+        var end = bind.Value(ToMicros(criterion.End));
+
+        // Ranges are [start, end). The spec's prefixes compare the value's range with the target's.
+        return criterion.Prefix switch
+        {
+            "eq" => $"(x.start_us >= {start} AND x.end_us <= {end})",
+            "ne" => $"NOT (x.start_us >= {start} AND x.end_us <= {end})",
+            "lt" => $"x.start_us < {start}",
+            "le" => $"x.start_us < {end}",
+            "gt" => $"x.end_us > {end}",
+            "ge" => $"x.end_us > {start}",
+            "sa" => $"x.start_us >= {end}",
+            "eb" => $"x.end_us <= {start}",
+            _ => $"(x.start_us < {end} AND x.end_us > {start})", // ap: overlap
+        };
+    }
+
+    /// <summary>Binds values as numbered parameters and returns their placeholders, so SQL is
+    /// built from fragments without ever splicing a value into the text.</summary>
+    private sealed class Binder(DbCommand cmd)
+    {
+        private int _next;
+
+        public string Value(object? value)
+        {
+            var name = "b" + _next++;
+            Add(cmd, name, value);
+            return "@" + name;
+        }
+    }
+}

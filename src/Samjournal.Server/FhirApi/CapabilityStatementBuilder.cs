@@ -1,0 +1,70 @@
+using Hl7.Fhir.Model;
+using Samjournal.Fhir.Interactions;
+
+namespace Samjournal.Server.FhirApi;
+
+/// <summary>
+/// The CapabilityStatement at /fhir/metadata. It states what this server really does, no more:
+/// clients and tests read it to decide what to call.
+/// </summary>
+internal sealed class CapabilityStatementBuilder(TimeProvider time)
+{
+    private static readonly CapabilityStatement.TypeRestfulInteraction[] TypeInteractions =
+    [
+        CapabilityStatement.TypeRestfulInteraction.Read,
+        CapabilityStatement.TypeRestfulInteraction.Vread,
+        CapabilityStatement.TypeRestfulInteraction.Update,
+        CapabilityStatement.TypeRestfulInteraction.Patch,
+        CapabilityStatement.TypeRestfulInteraction.Delete,
+        CapabilityStatement.TypeRestfulInteraction.HistoryInstance,
+        CapabilityStatement.TypeRestfulInteraction.HistoryType,
+        CapabilityStatement.TypeRestfulInteraction.Create,
+    ];
+
+    private readonly DateTimeOffset _started = time.GetUtcNow();
+
+    public CapabilityStatement Build(string baseUrl)
+    {
+        var rest = new CapabilityStatement.RestComponent
+        {
+            Mode = CapabilityStatement.RestfulCapabilityMode.Server,
+            Interaction =
+            [
+                new() { Code = CapabilityStatement.SystemRestfulInteraction.Transaction },
+                new() { Code = CapabilityStatement.SystemRestfulInteraction.Batch },
+                new() { Code = CapabilityStatement.SystemRestfulInteraction.HistorySystem },
+            ],
+        };
+
+        foreach (var type in Hl7.Fhir.Model.ModelInfo.SupportedResources.Where(ResourceIds.IsKnownType).Order(StringComparer.Ordinal))
+        {
+            rest.Resource.Add(new CapabilityStatement.ResourceComponent
+            {
+                Type = type,
+                Versioning = CapabilityStatement.ResourceVersionPolicy.VersionedUpdate,
+                ReadHistory = true,
+                UpdateCreate = true,
+                ConditionalCreate = true,
+                ConditionalUpdate = true,
+                ConditionalRead = CapabilityStatement.ConditionalReadStatus.NotSupported,
+                ConditionalDelete = CapabilityStatement.ConditionalDeleteStatus.Single,
+                Interaction = TypeInteractions.Select(i => new CapabilityStatement.ResourceInteractionComponent { Code = i }).ToList(),
+                Operation = [new CapabilityStatement.OperationComponent { Name = "validate", Definition = "http://hl7.org/fhir/OperationDefinition/Resource-validate" }],
+            });
+        }
+
+        return new CapabilityStatement
+        {
+            Status = PublicationStatus.Active,
+            Date = _started.ToString("yyyy-MM-ddTHH:mm:ssK", System.Globalization.CultureInfo.InvariantCulture),
+            Publisher = "Samjournal",
+            Kind = CapabilityStatementKind.Instance,
+            Software = new CapabilityStatement.SoftwareComponent { Name = "Samjournal", Version = typeof(CapabilityStatementBuilder).Assembly.GetName().Version?.ToString() },
+            Implementation = new CapabilityStatement.ImplementationComponent { Description = "Samjournal shared health record", Url = baseUrl },
+            FhirVersion = FHIRVersion.N4_0_1,
+            Format = ["application/fhir+json", "application/fhir+xml"],
+            PatchFormat = ["application/json-patch+json", "application/fhir+json", "application/fhir+xml"],
+            Rest = [rest],
+        };
+    }
+}

@@ -1,0 +1,63 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Samjournal.Access;
+using Samjournal.Fhir.Storage;
+using Samjournal.Server.FhirApi;
+using FhirError = Samjournal.Fhir.Errors.FhirOperationException;
+
+namespace Samjournal.Server.Hosting;
+
+/// <summary>Configuration and wiring of the host; Program.cs stays a few lines.</summary>
+public static class ServerSetup
+{
+    public const string DefaultConnectionString = "Data Source=data/samjournal.db";
+
+    public static WebApplicationBuilder AddSamjournal(this WebApplicationBuilder builder)
+    {
+        var config = builder.Configuration;
+        var providerText = config["Storage:Provider"] ?? nameof(StoreProvider.Sqlite);
+        if (!Enum.TryParse<StoreProvider>(providerText, ignoreCase: true, out var provider))
+        {
+            throw new InvalidOperationException($"Storage:Provider '{providerText}' is not known: use Sqlite or Postgres.");
+        }
+
+        var connectionString = config.GetConnectionString("Samjournal")
+            ?? (provider == StoreProvider.Sqlite ? DefaultConnectionString : throw new InvalidOperationException("Storage:Provider is Postgres, so ConnectionStrings:Samjournal must name the database."));
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+            kestrel.Limits.MaxRequestBodySize = config.GetValue<long?>("Fhir:MaxRequestBodyBytes") ?? 64 * 1024 * 1024);
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSamjournalRecord(new StoreOptions(provider, connectionString));
+        builder.Services.AddSingleton<CapabilityStatementBuilder>();
+        builder.Services.AddExceptionHandler<FhirErrorHandling>();
+        builder.Services.AddProblemDetails();
+        if (config.GetValue("Seed:Demo", true))
+        {
+            builder.Services.AddHostedService<DemoSeeder>();
+        }
+
+        return builder;
+    }
+
+    public static WebApplication MapSamjournal(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages(async context =>
+        {
+            // Unmatched routes and methods under /fhir answer in FHIR terms too.
+            var http = context.HttpContext;
+            if (http.Request.Path.StartsWithSegments("/fhir") && http.Response.StatusCode is 404 or 405)
+            {
+                await FhirErrorHandling.WriteAsync(http, http.Response.StatusCode == 404
+                    ? FhirError.NotFound($"There is no FHIR interaction at {http.Request.Method} {http.Request.Path}.")
+                    : new FhirError(System.Net.HttpStatusCode.MethodNotAllowed, Hl7.Fhir.Model.OperationOutcome.IssueType.NotSupported, $"{http.Request.Method} is not allowed on {http.Request.Path}."));
+            }
+        });
+
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapFhirApi();
+        app.MapGet("/", () => Results.Redirect("/fhir/metadata")).ExcludeFromDescription();
+        return app;
+    }
+}
