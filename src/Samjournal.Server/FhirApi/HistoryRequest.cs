@@ -55,7 +55,7 @@ internal static class HistoryRequest
     {
         var baseUrl = FhirHttp.BaseUrl(request);
         var bundle = new Bundle { Type = Bundle.BundleType.History, Id = Guid.CreateVersion7().ToString() };
-        var self = $"{baseUrl}{request.Path.Value![4..]}{request.QueryString}";
+        var self = $"{baseUrl}{request.Path.Value!["/fhir".Length..]}{request.QueryString}";
         bundle.Link.Add(new Bundle.LinkComponent { Relation = "self", Url = self });
         if (page.NextCursor is { } next)
         {
@@ -63,7 +63,7 @@ internal static class HistoryRequest
                 .Where(q => q.Key != "_page")
                 .Select(q => $"{Uri.EscapeDataString(q.Key)}={Uri.EscapeDataString(q.Value.ToString())}")
                 .Append($"_page={next.ToString(CultureInfo.InvariantCulture)}");
-            bundle.Link.Add(new Bundle.LinkComponent { Relation = "next", Url = $"{baseUrl}{request.Path.Value![4..]}?{string.Join('&', parameters)}" });
+            bundle.Link.Add(new Bundle.LinkComponent { Relation = "next", Url = $"{baseUrl}{request.Path.Value!["/fhir".Length..]}?{string.Join('&', parameters)}" });
         }
 
         foreach (var version in page.Versions)
