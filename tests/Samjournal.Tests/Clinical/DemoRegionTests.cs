@@ -227,6 +227,14 @@ public class DemoRegionTests
     }
 
     [Fact]
+    public void Building_from_a_time_provider_uses_its_local_date()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 11, 29, 23, 30, 0, TimeSpan.Zero));
+
+        Assert.Equal(DemoRegion.BuildTransaction(Today).ToJson(), DemoRegion.BuildTransaction(time).ToJson());
+    }
+
+    [Fact]
     public void Building_twice_for_the_same_date_gives_the_same_bundle() =>
         Assert.Equal(DemoRegion.BuildTransaction(Today).ToJson(), DemoRegion.BuildTransaction(Today).ToJson());
 
