@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Samjournal.Tests.Durability;
+
+/// <summary>The Samjournal server as its own operating-system process, so a test can kill it
+/// with SIGKILL exactly as a crash would, and start it again on the same database.</summary>
+public sealed class ServerProcess : IDisposable
+{
+    private readonly Process _process;
+
+    private ServerProcess(Process process, Uri baseAddress)
+    {
+        _process = process;
+        BaseAddress = baseAddress;
+    }
+
+    public Uri BaseAddress { get; }
+
+    public static async Task<ServerProcess> StartAsync(string provider, string connectionString, string workingDirectory)
+    {
+        var port = FreePort();
+        var exe = Path.Combine(AppContext.BaseDirectory, "Samjournal.Server");
+        var info = new ProcessStartInfo(exe)
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { "--urls", $"http://127.0.0.1:{port}", "--Storage:Provider", provider, "--ConnectionStrings:Samjournal", connectionString, "--Seed:Demo", "false", "--Logging:LogLevel:Default", "Warning" })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the server process.");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}/fhir/"));
+        using var client = new HttpClient();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"The server process exited at start with code {process.ExitCode}.");
+            }
+
+            try
+            {
+                if ((await client.GetAsync($"http://127.0.0.1:{port}/health/ready")).StatusCode == HttpStatusCode.OK)
+                {
+                    return server;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(100);
+        }
+
+        server.Kill();
+        throw new TimeoutException("The server process did not become ready within 60 s.");
+    }
+
+    /// <summary>SIGKILL: no shutdown hooks, no flushing; what is not on disk is gone.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(10_000);
+        }
+    }
+
+    public void Dispose()
+    {
+        Kill();
+        _process.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
