@@ -201,6 +201,8 @@ public static class FhirPathPatch
         }
     }
 
+    // A primitive's own value is not among its enumerated elements, so it is checked by itself.
     private static bool IsEmpty(Base element) =>
-        !element.EnumerateElements().Any(e => e.Value is not null and not IList { Count: 0 });
+        element is not PrimitiveType { JsonValue: not null }
+        && !element.EnumerateElements().Any(e => e.Value is not null and not IList { Count: 0 });
 }
