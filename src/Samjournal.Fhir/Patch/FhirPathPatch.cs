@@ -34,7 +34,7 @@ public static class FhirPathPatch
         switch (operation.Type)
         {
             case FhirPathPatchType.Add:
-                Add(Single(nodes, operation), operation);
+                Add(resource, Single(nodes, operation), operation);
                 break;
             case FhirPathPatchType.Insert:
                 Insert(nodes, operation);
@@ -51,8 +51,13 @@ public static class FhirPathPatch
         }
     }
 
-    private static void Add(PocoNode target, FhirPathPatchOperation operation)
+    private static void Add(Resource resource, PocoNode target, FhirPathPatchOperation operation)
     {
+        if (target.Parent is null && !ReferenceEquals(target.Poco, resource))
+        {
+            throw operation.Unprocessable("the path does not select an element of the resource");
+        }
+
         var owner = target.Poco;
         var property = FhirPatchValue.Property(owner, operation.Name!)
             ?? throw operation.Unprocessable($"a {owner.TypeName} has no element '{operation.Name}'");
@@ -184,7 +189,7 @@ public static class FhirPathPatch
         var owner = node.Parent?.Poco;
         var property = owner is null ? null : FhirPatchValue.Property(owner, node.Name);
         return owner is null || property is null
-            ? throw operation.Unprocessable("the path does not select an element inside the resource")
+            ? throw operation.Unprocessable("the path does not select an element of the resource")
             : (owner, property);
     }
 
