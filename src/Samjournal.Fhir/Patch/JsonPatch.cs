@@ -15,7 +15,7 @@ public static class JsonPatch
     public static JsonNode Apply(byte[] resourceJson, JsonNode? patchDocument)
     {
         ArgumentNullException.ThrowIfNull(resourceJson);
-        var result = Apply(JsonNode.Parse(resourceJson), patchDocument);
+        var result = ApplyInPlace(JsonNode.Parse(resourceJson), Parse(patchDocument));
         return result as JsonObject
             ?? throw FhirOperationException.Unprocessable("JSON Patch: the patched resource is no longer a JSON object");
     }
@@ -27,13 +27,17 @@ public static class JsonPatch
     public static JsonNode? Apply(JsonNode? document, JsonNode? patchDocument)
     {
         var operations = Parse(patchDocument);
-        var result = document?.DeepClone();
+        return ApplyInPlace(document?.DeepClone(), operations);
+    }
+
+    private static JsonNode? ApplyInPlace(JsonNode? document, List<JsonPatchOperation> operations)
+    {
         foreach (var operation in operations)
         {
-            result = operation.ApplyTo(result);
+            document = operation.ApplyTo(document);
         }
 
-        return result;
+        return document;
     }
 
     private static List<JsonPatchOperation> Parse(JsonNode? patchDocument)
