@@ -1,8 +1,9 @@
 namespace Samjournal.Tests;
 
 /// <summary>
-/// The shared test data folder: <c>SAMJOURNAL_TEST_DATA</c> when set, otherwise <c>../shared/data</c>
-/// beside the repository root (the folder holding <c>Samjournal.slnx</c>).
+/// The shared test data folder: <c>SAMJOURNAL_TEST_DATA</c> when set, otherwise <c>../shared/data</c>.
+/// A relative path is taken from the repository root (the folder holding <c>Samjournal.slnx</c>), not
+/// from wherever the test host happens to run.
 /// </summary>
 public static class TestData
 {
@@ -17,29 +18,32 @@ public static class TestData
     private static string Locate()
     {
         var configured = Environment.GetEnvironmentVariable(Variable);
-        if (!string.IsNullOrEmpty(configured))
+        var wanted = string.IsNullOrEmpty(configured) ? System.IO.Path.Combine("..", "shared", "data") : configured;
+        if (!System.IO.Path.IsPathRooted(wanted))
         {
-            var full = System.IO.Path.GetFullPath(configured);
-            return Directory.Exists(full)
-                ? full
-                : throw new DirectoryNotFoundException($"{Variable} is '{configured}', but '{full}' is not a directory.");
+            var repository = RepositoryRoot()
+                ?? throw new DirectoryNotFoundException(
+                    $"No Samjournal.slnx above '{AppContext.BaseDirectory}' to resolve the test data path '{wanted}' from. Set {Variable} to an absolute path.");
+            wanted = System.IO.Path.Combine(repository, wanted);
         }
 
-        var repository = new DirectoryInfo(AppContext.BaseDirectory);
-        while (repository is not null && !File.Exists(System.IO.Path.Combine(repository.FullName, "Samjournal.slnx")))
+        var full = System.IO.Path.GetFullPath(wanted);
+        return Directory.Exists(full)
+            ? full
+            : throw new DirectoryNotFoundException(
+                $"The shared test data is not at '{full}' ({(string.IsNullOrEmpty(configured) ? "the default" : $"from {Variable}")}). Set {Variable} to the data folder.");
+    }
+
+    private static string? RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            repository = repository.Parent;
+            if (File.Exists(System.IO.Path.Combine(dir.FullName, "Samjournal.slnx")))
+            {
+                return dir.FullName;
+            }
         }
 
-        if (repository is null)
-        {
-            throw new DirectoryNotFoundException(
-                $"No Samjournal.slnx above '{AppContext.BaseDirectory}', so the shared test data cannot be found. Set {Variable} to the data folder.");
-        }
-
-        var data = System.IO.Path.GetFullPath(System.IO.Path.Combine(repository.FullName, "..", "shared", "data"));
-        return Directory.Exists(data)
-            ? data
-            : throw new DirectoryNotFoundException($"The shared test data is not at '{data}'. Set {Variable} to the data folder.");
+        return null;
     }
 }
