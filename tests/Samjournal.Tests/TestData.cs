@@ -1,48 +1,49 @@
 namespace Samjournal.Tests;
 
 /// <summary>
-/// The shared test data (Synthea patients, the official FHIR examples and test cases), found
-/// through one setting: SAMJOURNAL_TEST_DATA, by default ../shared/data beside the checkout.
+/// The shared test data folder: <c>SAMJOURNAL_TEST_DATA</c> when set, otherwise <c>../shared/data</c>.
+/// A relative path is taken from the repository root (the folder holding <c>Samjournal.slnx</c>), not
+/// from wherever the test host happens to run.
 /// </summary>
 public static class TestData
 {
     public const string Variable = "SAMJOURNAL_TEST_DATA";
 
-    private static readonly Lazy<string> LazyRoot = new(FindRoot);
+    private static readonly Lazy<string> root = new(Locate);
 
-    public static string Root => LazyRoot.Value;
+    public static string Root => root.Value;
 
     public static string Path(params string[] parts) => System.IO.Path.Combine([Root, .. parts]);
 
-    private static string FindRoot()
+    private static string Locate()
     {
         var configured = Environment.GetEnvironmentVariable(Variable);
-        string candidate;
-        if (!string.IsNullOrEmpty(configured))
+        var wanted = string.IsNullOrEmpty(configured) ? System.IO.Path.Combine("..", "shared", "data") : configured;
+        if (!System.IO.Path.IsPathRooted(wanted))
         {
-            candidate = System.IO.Path.GetFullPath(configured);
+            var repository = RepositoryRoot()
+                ?? throw new DirectoryNotFoundException(
+                    $"No Samjournal.slnx above '{AppContext.BaseDirectory}' to resolve the test data path '{wanted}' from. Set {Variable} to an absolute path.");
+            wanted = System.IO.Path.Combine(repository, wanted);
         }
-        else
+
+        var full = System.IO.Path.GetFullPath(wanted);
+        return Directory.Exists(full)
+            ? full
+            : throw new DirectoryNotFoundException(
+                $"The shared test data is not at '{full}' ({(string.IsNullOrEmpty(configured) ? "the default" : $"from {Variable}")}). Set {Variable} to the data folder.");
+    }
+
+    private static string? RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(System.IO.Path.Combine(dir.FullName, "Samjournal.slnx")))
+            if (File.Exists(System.IO.Path.Combine(dir.FullName, "Samjournal.slnx")))
             {
-                dir = dir.Parent;
+                return dir.FullName;
             }
-
-            if (dir is null)
-            {
-                throw new InvalidOperationException($"Cannot find the repository root (Samjournal.slnx) above {AppContext.BaseDirectory}; set {Variable} to the test data folder.");
-            }
-
-            candidate = System.IO.Path.GetFullPath(System.IO.Path.Combine(dir.FullName, "..", "shared", "data"));
         }
 
-        if (!Directory.Exists(candidate))
-        {
-            throw new InvalidOperationException($"The test data folder {candidate} does not exist. Put the shared data there or set {Variable} to where it is.");
-        }
-
-        return candidate;
+        return null;
     }
 }
