@@ -32,7 +32,9 @@ public static partial class StringNormalizer
         + "aaaaaaeeeeeeeeeeeeeeeeiiiioooooooooooooooooooooo"
         + "oouuuuuuuuuuuuuuyyyyyyyy";
 
-    private static readonly (char From, string To)[] MultiFolds =
+    // A method, not a field: static field initialisers in different partial files run in no
+    // defined order, and Folds is built from this.
+    private static (char From, string To)[] MultiFolds() =>
     [
         ('Æ', "ae"),
         ('Þ', "th"),

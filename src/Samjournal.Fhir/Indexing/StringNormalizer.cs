@@ -72,7 +72,7 @@ public static partial class StringNormalizer
             folds[FoldSource[i]] = new string(FoldTarget[i], 1);
         }
 
-        foreach (var (from, to) in MultiFolds)
+        foreach (var (from, to) in MultiFolds())
         {
             folds[from] = to;
         }
