@@ -17,7 +17,11 @@ public static partial class IndexExtractor
 {
     public static IndexEntries Extract(Resource resource) => Extract(resource, SearchParameterCatalog.Instance);
 
-    public static IndexEntries Extract(Resource resource, SearchParameterCatalog catalog)
+    public static IndexEntries Extract(Resource resource, SearchParameterCatalog catalog) => Extract(resource, catalog, useDirectPaths: true);
+
+    /// <param name="useDirectPaths">False evaluates every parameter with the FHIRPath engine: for the
+    /// test that holds <see cref="DirectPath"/> to the engine's results.</param>
+    internal static IndexEntries Extract(Resource resource, SearchParameterCatalog catalog, bool useDirectPaths)
     {
         ArgumentNullException.ThrowIfNull(resource);
         ArgumentNullException.ThrowIfNull(catalog);
@@ -29,22 +33,40 @@ public static partial class IndexExtractor
             return entries;
         }
 
-        // One node tree per resource, shared by all parameters: converting per parameter was the
-        // main cost in measurements.
-        var root = resource.ToPocoNode();
-        var context = new FhirEvaluationContext { ElementResolver = ReferenceStubs.Resolve! };
-        context.Resource = root;
-        context.RootResource = root;
-        PocoNode[] input = [root];
+        // The FHIRPath engine gets one node tree per resource, built only if some parameter needs it:
+        // converting per parameter was the main cost in measurements.
+        PocoNode[]? input = null;
+        FhirEvaluationContext? context = null;
+        var values = new List<Base>();
 
         foreach (var parameter in parameters)
         {
             var mark = new Mark(entries);
             try
             {
-                foreach (var value in parameter.Compiled(input, context))
+                values.Clear();
+                if (useDirectPaths && parameter.Direct is { } direct)
                 {
-                    Add(entries, parameter, value.Poco);
+                    direct.Evaluate(resource, values);
+                }
+                else
+                {
+                    if (input is null)
+                    {
+                        var root = resource.ToPocoNode();
+                        input = [root];
+                        context = new FhirEvaluationContext { ElementResolver = ReferenceStubs.Resolve!, Resource = root, RootResource = root };
+                    }
+
+                    foreach (var node in parameter.Compiled(input, context!))
+                    {
+                        values.Add(node.Poco);
+                    }
+                }
+
+                foreach (var value in values)
+                {
+                    Add(entries, parameter, value);
                 }
             }
             catch (Exception e)

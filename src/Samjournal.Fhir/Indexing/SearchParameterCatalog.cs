@@ -15,7 +15,12 @@ public sealed record IndexedSearchParameter(
     string Expression,
     IReadOnlyList<string> Targets)
 {
-    internal CompiledExpression Compiled { get; init; } = null!;
+    internal CompiledExpression Compiled => CompiledLazily.Value;
+
+    internal Lazy<CompiledExpression> CompiledLazily { get; init; } = null!;
+
+    /// <summary>The direct evaluator when the expression has a simple shape; null otherwise.</summary>
+    internal DirectPath? Direct { get; init; }
 }
 
 /// <summary>A parameter the extractor does not index, and why (not patient data: codes only).</summary>
@@ -108,7 +113,6 @@ public sealed class SearchParameterCatalog
 
         byType = perType.ToFrozenDictionary(p => p.Key, p => (IReadOnlyList<IndexedSearchParameter>)p.Value.AsReadOnly(), StringComparer.Ordinal);
         Skipped = skipped.AsReadOnly();
-        compiledByText.Clear();
     }
 
     public static SearchParameterCatalog Instance => Default.Value;
@@ -123,14 +127,31 @@ public sealed class SearchParameterCatalog
 
     private IndexedSearchParameter Compile(string type, string code, SearchParamType paramType, string expression, IReadOnlyList<string> targets)
     {
-        // The common parameters' Resource.* texts recur for every type; a compiled expression is
-        // stateless and can be shared.
-        if (!compiledByText.TryGetValue(expression, out var compiled))
+        var direct = DirectPath.TryCreate(expression, type);
+        var compiled = new Lazy<CompiledExpression>(() => CompileShared(expression), LazyThreadSafetyMode.ExecutionAndPublication);
+        if (direct is null)
         {
-            compiled = compiler.Compile(expression);
-            compiledByText[expression] = compiled;
+            // Compiled now, so a bad expression shows up in Skipped at start rather than per resource.
+            _ = compiled.Value;
         }
 
-        return new IndexedSearchParameter(type, code, paramType, expression, targets) { Compiled = compiled };
+        return new IndexedSearchParameter(type, code, paramType, expression, targets) { CompiledLazily = compiled, Direct = direct };
+    }
+
+    private CompiledExpression CompileShared(string expression)
+    {
+        // The common parameters' Resource.* texts recur for every type; a compiled expression is
+        // stateless and can be shared. Locked because direct-path parameters compile lazily, on
+        // whichever thread first needs them.
+        lock (compiledByText)
+        {
+            if (!compiledByText.TryGetValue(expression, out var compiled))
+            {
+                compiled = compiler.Compile(expression);
+                compiledByText[expression] = compiled;
+            }
+
+            return compiled;
+        }
     }
 }

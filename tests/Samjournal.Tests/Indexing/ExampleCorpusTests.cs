@@ -9,53 +9,12 @@ using Xunit.Abstractions;
 
 namespace Samjournal.Tests.Indexing;
 
-public class ExampleCorpusTests(ITestOutputHelper output)
+/// <summary>The official R4 examples, parsed once for the tests of this class.</summary>
+public sealed class ExampleCorpus
 {
-    [Fact]
-    public void Every_official_example_is_indexed_without_throwing()
-    {
-        var resources = LoadExamples(out var files, out var unparsed);
-        Assert.True(resources.Count > 4000, $"only {resources.Count} of {files} examples parsed");
-
-        SearchParameterCatalog.Instance.For("Patient"); // compile outside the timing
-        var withEntries = 0;
-        var failedParameters = 0;
-        var failuresByParam = new Dictionary<string, int>();
-        var watch = Stopwatch.StartNew();
-        foreach (var resource in resources)
-        {
-            var entries = IndexExtractor.Extract(resource);
-            if (entries.Tokens.Count + entries.Strings.Count + entries.References.Count + entries.Dates.Count
-                + entries.Numbers.Count + entries.Quantities.Count + entries.Uris.Count > 0)
-            {
-                withEntries++;
-            }
-
-            failedParameters += entries.Errors.Count;
-            foreach (var error in entries.Errors)
-            {
-                var key = $"{resource.TypeName}.{error.Param} {error.ExceptionType}";
-                failuresByParam[key] = failuresByParam.GetValueOrDefault(key) + 1;
-            }
-        }
-
-        watch.Stop();
-        output.WriteLine($"{files} files, {resources.Count} parsed, {unparsed} not parsed; {withEntries} with entries; "
-            + $"{failedParameters} failed parameter evaluations; {resources.Count / watch.Elapsed.TotalSeconds:N0} resources/s");
-        foreach (var (key, count) in failuresByParam.OrderByDescending(f => f.Value).Take(20))
-        {
-            output.WriteLine($"  {count} x {key}");
-        }
-
-        Assert.True(withEntries >= resources.Count * 0.95, $"{withEntries} of {resources.Count} had entries");
-    }
-
-    private static List<Resource> LoadExamples(out int files, out int unparsed)
+    public ExampleCorpus()
     {
         var deserializer = new FhirJsonDeserializer(new DeserializerSettings());
-        var resources = new List<Resource>();
-        files = 0;
-        unparsed = 0;
         using var archive = new GZipStream(File.OpenRead(TestData.Path("fhir-r4-examples", "hl7.fhir.r4.examples-4.0.1.tgz")), CompressionMode.Decompress);
         using var tar = new TarReader(archive);
         while (tar.GetNextEntry() is { } entry)
@@ -66,7 +25,7 @@ public class ExampleCorpusTests(ITestOutputHelper output)
                 continue;
             }
 
-            files++;
+            Files++;
             using var buffer = new MemoryStream();
             entry.DataStream.CopyTo(buffer);
             var reader = new Utf8JsonReader(buffer.ToArray());
@@ -74,19 +33,91 @@ public class ExampleCorpusTests(ITestOutputHelper output)
             {
                 if (deserializer.TryDeserializeResource(ref reader, out var resource, out _) && resource is not null)
                 {
-                    resources.Add(resource);
+                    Resources.Add(resource);
                 }
                 else
                 {
-                    unparsed++;
+                    Unparsed++;
                 }
             }
             catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException)
             {
-                unparsed++;
+                Unparsed++;
+            }
+        }
+    }
+
+    public int Files { get; }
+
+    public int Unparsed { get; }
+
+    public List<Resource> Resources { get; } = [];
+}
+
+public class ExampleCorpusTests(ExampleCorpus corpus, ITestOutputHelper output) : IClassFixture<ExampleCorpus>
+{
+    private static readonly HashSet<string> CommonParams = ["_id", "_lastUpdated", "_tag", "_profile", "_security", "_source"];
+
+    [Fact]
+    public void Every_official_example_is_indexed_without_throwing()
+    {
+        var resources = corpus.Resources;
+        Assert.True(resources.Count > 4000, $"only {resources.Count} of {corpus.Files} examples parsed");
+
+        SearchParameterCatalog.Instance.For("Patient"); // build the catalog outside the timing
+        var withEntries = 0;
+        var withOwnEntries = 0;
+        var failedParameters = 0;
+        var watch = Stopwatch.StartNew();
+        foreach (var resource in resources)
+        {
+            var entries = IndexExtractor.Extract(resource);
+            var all = Flatten(entries).ToList();
+            withEntries += all.Count > 0 ? 1 : 0;
+            withOwnEntries += all.Any(e => !CommonParams.Contains(e.Param)) ? 1 : 0;
+            failedParameters += entries.Errors.Count;
+        }
+
+        watch.Stop();
+        output.WriteLine($"{corpus.Files} files, {resources.Count} parsed, {corpus.Unparsed} not parsed; {withEntries} with entries, "
+            + $"{withOwnEntries} with entries beyond the common parameters; {failedParameters} failed parameter evaluations; "
+            + $"{resources.Count / watch.Elapsed.TotalSeconds:N0} resources/s");
+
+        Assert.Equal(0, failedParameters);
+        Assert.True(withEntries >= resources.Count * 0.95, $"{withEntries} of {resources.Count} had entries");
+        Assert.True(withOwnEntries >= resources.Count * 0.95, $"{withOwnEntries} of {resources.Count} had entries beyond _id and meta");
+    }
+
+    [Fact]
+    public void Direct_paths_give_the_same_entries_as_the_fhirpath_engine()
+    {
+        var catalog = SearchParameterCatalog.Instance;
+        var differences = new List<string>();
+        foreach (var resource in corpus.Resources)
+        {
+            var direct = Flatten(IndexExtractor.Extract(resource, catalog, useDirectPaths: true)).Select(e => e.Text).ToHashSet();
+            var engine = Flatten(IndexExtractor.Extract(resource, catalog, useDirectPaths: false)).Select(e => e.Text).ToHashSet();
+            if (!direct.SetEquals(engine))
+            {
+                differences.Add($"{resource.TypeName}/{resource.Id}: only direct [{string.Join("; ", direct.Except(engine).Take(3))}] "
+                    + $"only engine [{string.Join("; ", engine.Except(direct).Take(3))}]");
             }
         }
 
-        return resources;
+        foreach (var difference in differences.Take(20))
+        {
+            output.WriteLine(difference);
+        }
+
+        Assert.Empty(differences);
     }
+
+    private static IEnumerable<(string Param, string Text)> Flatten(IndexEntries entries) =>
+        entries.Tokens.Select(e => (e.Param, e.ToString()))
+            .Concat(entries.Strings.Select(e => (e.Param, e.ToString())))
+            .Concat(entries.References.Select(e => (e.Param, e.ToString())))
+            .Concat(entries.Dates.Select(e => (e.Param, e.ToString())))
+            .Concat(entries.Numbers.Select(e => (e.Param, e.ToString())))
+            .Concat(entries.Quantities.Select(e => (e.Param, e.ToString())))
+            .Concat(entries.Uris.Select(e => (e.Param, e.ToString())));
 }
