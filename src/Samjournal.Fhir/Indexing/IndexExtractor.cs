@@ -54,6 +54,8 @@ public static partial class IndexExtractor
                     if (input is null)
                     {
                         var root = resource.ToPocoNode();
+                        // ElementResolver is declared non-null, but Firely treats a null result as
+                        // "cannot resolve", which is what ReferenceStubs means by it.
                         input = [root];
                         context = new FhirEvaluationContext { ElementResolver = ReferenceStubs.Resolve!, Resource = root, RootResource = root };
                     }

@@ -53,4 +53,19 @@ public class SearchParameterCatalogTests
         Assert.Contains(skipped, s => s is { ResourceType: "Location", Code: "near", Type: SearchParamType.Special });
         Assert.DoesNotContain(skipped, s => s.Reason.StartsWith("expression does not compile", StringComparison.Ordinal));
     }
+
+    [Theory]
+    [InlineData("Observation", "patient", true)]
+    [InlineData("Observation", "value-quantity", true)]
+    [InlineData("Observation", "value-string", true)]
+    [InlineData("Patient", "deceased", false)]
+    [InlineData("Patient", "family", true)]
+    [InlineData("Patient", "phone", false)]
+    [InlineData("Encounter", "_lastUpdated", true)]
+    public void Simple_paths_are_evaluated_directly_and_the_rest_by_the_engine(string type, string code, bool direct)
+    {
+        var parameter = SearchParameterCatalog.Instance.For(type).Single(p => p.Code == code);
+
+        Assert.Equal(direct, parameter.Direct is not null);
+    }
 }
