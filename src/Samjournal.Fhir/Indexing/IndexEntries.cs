@@ -20,6 +20,10 @@ public sealed class IndexEntries
     public List<QuantityEntry> Quantities { get; } = [];
 
     public List<UriEntry> Uris { get; } = [];
+
+    /// <summary>Parameters that failed to evaluate for this resource (their entries are left out,
+    /// the others are complete). For the caller to log: codes and exception types, no values.</summary>
+    public List<IndexExtractionError> Errors { get; } = [];
 }
 
 /// <summary>A coded value (Coding, CodeableConcept, Identifier, code, boolean, ContactPoint...).
@@ -51,3 +55,7 @@ public readonly record struct NumberEntry(string Param, decimal Value, decimal L
 public readonly record struct QuantityEntry(string Param, string? System, string? Code, string? Unit, decimal Value, decimal Low, decimal High);
 
 public readonly record struct UriEntry(string Param, string Uri);
+
+/// <summary>A parameter whose evaluation failed: its code and the exception type (never a message,
+/// which could quote patient data).</summary>
+public readonly record struct IndexExtractionError(string Param, string ExceptionType);
