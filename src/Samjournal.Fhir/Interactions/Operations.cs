@@ -130,7 +130,7 @@ internal static class Operations
 
         var patched = patch switch
         {
-            JsonPatchDocument json => ParsePatched(JsonPatch.Apply(JsonNode.Parse(current.Json)!, json.Operations)),
+            JsonPatchDocument json => ParsePatched(JsonPatch.Apply(current.Json!, json.Operations)),
             FhirPathPatchDocument fhirPath => FhirPathPatch.Apply(FhirFormat.Parse(current.Json, FhirMediaType.Json), fhirPath.Operations),
             _ => throw new ArgumentOutOfRangeException(nameof(patch)),
         };

@@ -21,6 +21,8 @@ public static class FhirFormat
 {
     private static readonly FhirJsonDeserializer JsonParser = new(new DeserializerSettings().UsingMode(DeserializationMode.Strict, null));
     private static readonly FhirXmlDeserializer XmlParser = new(new DeserializerSettings().UsingMode(DeserializationMode.Strict, null));
+    private static readonly FhirJsonDeserializer LenientJsonParser = new(new DeserializerSettings().UsingMode(DeserializationMode.Recoverable, null));
+    private static readonly FhirXmlDeserializer LenientXmlParser = new(new DeserializerSettings().UsingMode(DeserializationMode.Recoverable, null));
     private static readonly FhirJsonSerializer JsonWriter = new();
     private static readonly FhirXmlSerializer XmlWriter = new();
 
@@ -50,6 +52,45 @@ public static class FhirFormat
         catch (Exception e) when (e is System.Text.Json.JsonException or XmlException or FormatException or InvalidOperationException or ArgumentException)
         {
             throw Refused([e.Message]);
+        }
+    }
+
+    /// <summary>
+    /// Reads a resource for <c>$validate</c>: structural problems the validator can describe better
+    /// (missing required elements, invalid codes) do not stop it; only unreadable input does.
+    /// </summary>
+    public static Resource ParseForValidation(ReadOnlySpan<byte> body, FhirMediaType type)
+    {
+        try
+        {
+            return Parse(body, type);
+        }
+        catch (FhirOperationException)
+        {
+            try
+            {
+                if (type == FhirMediaType.Json)
+                {
+                    var reader = new System.Text.Json.Utf8JsonReader(body);
+                    return LenientJsonParser.DeserializeResource(ref reader);
+                }
+
+                using var stream = new MemoryStream(body.ToArray());
+                using var xml = XmlReader.Create(stream, new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null });
+                return LenientXmlParser.DeserializeResource(xml);
+            }
+            catch (DeserializationFailedException e) when (e.PartialResult is Resource partial)
+            {
+                return partial;
+            }
+            catch (DeserializationFailedException e)
+            {
+                throw Refused(e.Exceptions.Select(x => x.Message));
+            }
+            catch (Exception e) when (e is System.Text.Json.JsonException or XmlException or FormatException or InvalidOperationException or ArgumentException)
+            {
+                throw Refused([e.Message]);
+            }
         }
     }
 

@@ -168,15 +168,27 @@ internal sealed partial class StoreSession : IAsyncDisposable
         long key;
         if (head is null)
         {
-            await using var insert = Command(
-                "INSERT INTO resources (type_id, id, version, deleted, compartment_key, last_updated) VALUES (@type, @id, @version, @deleted, @compartment, @updated) RETURNING res_key");
+            // A version-0 head (made when something referred to this id first) is taken over;
+            // a real one means another writer created the same id first.
+            await using var insert = Command("""
+                INSERT INTO resources (type_id, id, version, deleted, compartment_key, last_updated) VALUES (@type, @id, @version, @deleted, @compartment, @updated)
+                ON CONFLICT (type_id, id) DO UPDATE SET version = excluded.version, deleted = excluded.deleted, compartment_key = excluded.compartment_key, last_updated = excluded.last_updated
+                WHERE resources.version = 0
+                RETURNING res_key
+                """);
             Add(insert, "type", typeId);
             Add(insert, "id", version.Id);
             Add(insert, "version", version.Version);
             Add(insert, "deleted", deleted);
             Add(insert, "compartment", compartment);
             Add(insert, "updated", micros);
-            key = Convert.ToInt64(await insert.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+            var made = await insert.ExecuteScalarAsync(ct);
+            if (made is null or DBNull)
+            {
+                throw Errors.FhirOperationException.Conflict($"{version.Type}/{version.Id} was created by another request at the same time; nothing was written.");
+            }
+
+            key = Convert.ToInt64(made, System.Globalization.CultureInfo.InvariantCulture);
             _keys[(typeId, version.Id)] = key;
             if (ownCompartment)
             {

@@ -32,6 +32,7 @@ internal static class FhirEndpoints
         fhir.MapDelete("/{type}/{id}", Delete).WithName("delete");
         fhir.MapPatch("/{type}/{id}", Patch).WithName("patch");
         fhir.MapGet("/{type}/{id}/$validate", ValidationEndpoints.ValidateInstance).WithName("validate-instance");
+        fhir.MapPost("/{type}/{id}/$validate", ValidationEndpoints.ValidateInstance).WithName("validate-instance-post");
         fhir.MapGet("/{type}/{id}/_history", (HttpContext http, ScopedRepository repo, string type, string id) => History(http, repo, type, id)).WithName("history-instance");
         fhir.MapGet("/{type}/{id}/_history/{vid}", VRead).WithName("vread");
     }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Samjournal.Access;
 using Samjournal.Fhir.Storage;
+using Samjournal.Access.Validation;
 using Samjournal.Server.FhirApi;
 using FhirError = Samjournal.Fhir.Errors.FhirOperationException;
 
@@ -29,6 +30,7 @@ public static class ServerSetup
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSamjournalRecord(new StoreOptions(provider, connectionString));
         builder.Services.AddSingleton<CapabilityStatementBuilder>();
+        builder.Services.AddFhirValidation(warmUpAtStartup: config.GetValue("Fhir:WarmUpValidator", true));
         builder.Services.AddExceptionHandler<FhirErrorHandling>();
         builder.Services.AddProblemDetails();
         if (config.GetValue("Seed:Demo", true))

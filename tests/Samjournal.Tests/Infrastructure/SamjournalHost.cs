@@ -31,6 +31,7 @@ public abstract class SamjournalHost : IAsyncLifetime
     {
         var settings = await DatabaseSettingsAsync();
         settings["Seed:Demo"] = SeedDemo ? "true" : "false";
+        settings["Fhir:WarmUpValidator"] = "false";
         settings["urls"] = "http://127.0.0.1:0";
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         builder.Configuration.AddInMemoryCollection(settings!);

@@ -1,5 +1,4 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
+using Samjournal.Access.Validation;
 using Samjournal.Fhir.Validation;
 
 namespace Samjournal.Tests.Validation;

@@ -1,9 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
-namespace Samjournal.Fhir.Validation;
+using Samjournal.Fhir.Validation;
 
-public static class ValidationServiceCollectionExtensions
+namespace Samjournal.Access.Validation;
+
+public static class ValidationServices
 {
     /// <summary>
     /// Registers <see cref="ResourceValidator"/> as a singleton, also as <see cref="IResourceValidator"/>.
