@@ -1,0 +1,12 @@
+namespace Samjournal.Bench;
+
+/// <summary>Everything measured for one backend.</summary>
+internal sealed record BackendResult(
+    string Backend,
+    string Settings,
+    IngestResult Ingest,
+    double PeakRssMb,
+    double HwmMb,
+    StorageResult? Storage,
+    IReadOnlyList<ReadResult> Reads,
+    IReadOnlyList<string> Notes);

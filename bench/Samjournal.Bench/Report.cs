@@ -1,0 +1,199 @@
+using System.Globalization;
+using System.Text;
+
+namespace Samjournal.Bench;
+
+/// <summary>Markdown tables for stdout and the results section of docs/benchmarks.md.</summary>
+internal static class Report
+{
+    public const string StartMarker = "<!-- bench:start -->";
+    public const string EndMarker = "<!-- bench:end -->";
+
+    private static string N(double value, string format = "N0") =>
+        double.IsNaN(value) ? "n/a" : value.ToString(format, CultureInfo.InvariantCulture);
+
+    private static string Ms(double value) => N(value, value < 10 ? "0.00" : value < 100 ? "0.0" : "N0");
+
+    private static string Mb(long bytes) => N(bytes / 1024.0 / 1024.0, "N1");
+
+    public static string Backend(BackendResult r)
+    {
+        var i = r.Ingest;
+        var sb = new StringBuilder();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"### {r.Backend}");
+        sb.AppendLine();
+        if (r.Settings.Length > 0)
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture, $"Settings: {r.Settings}");
+            sb.AppendLine();
+        }
+
+        sb.AppendLine("| Measure | Value |");
+        sb.AppendLine("|---|---:|");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"| Resources ingested | {N(i.Resources)} in {N(i.Bundles)} bundles |");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"| Ingest wall time | {N(i.Wall.TotalSeconds, "N1")} s |");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"| **Ingest throughput** | **{N(i.ResourcesPerSecond)} resources/s** |");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"| Bundle latency p50 / p95 / p99 / max | {Ms(i.BundleLatency.P50)} / {Ms(i.BundleLatency.P95)} / {Ms(i.BundleLatency.P99)} / {Ms(i.BundleLatency.Max)} ms |");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"| Ingest failures | {i.Failures.Count} |");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"| Server peak RSS during ingest (100 ms samples) | {N(r.PeakRssMb)} MB |");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"| Server VmHWM after ingest | {N(r.HwmMb)} MB |");
+        if (r.Storage is { } s)
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture, $"| Database size | {Mb(s.DatabaseBytes)} MB |");
+            sb.AppendLine(CultureInfo.InvariantCulture, $"| Bytes per resource | {N(i.Resources > 0 ? (double)s.DatabaseBytes / i.Resources : double.NaN)} B |");
+            var indexText = s.IndexBytes is { } idx ? $"{Mb(idx)} MB ({N(s.IndexShare!.Value * 100, "N0")} % of the database)" : "n/a (dbstat not available)";
+            sb.AppendLine(CultureInfo.InvariantCulture, $"| Search-index tables (idx_*, with their indexes) | {indexText} |");
+        }
+
+        foreach (var read in r.Reads)
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture,
+                $"| **Read by id, {read.Clients} client{(read.Clients == 1 ? "" : "s")}** | **{N(read.RequestsPerSecond)} req/s**; p50 {Ms(read.Latency.P50)} / p95 {Ms(read.Latency.P95)} / p99 {Ms(read.Latency.P99)} ms ({N(read.Requests)} requests, {read.Failures} failed) |");
+        }
+
+        if (r.Storage is { Tables.Count: > 0 } storage)
+        {
+            sb.AppendLine();
+            var byTable = string.Join(", ", storage.Tables.Where(t => t.Bytes >= 64 * 1024).Select(t => $"{t.Table} {Mb(t.Bytes)} MB"));
+            sb.AppendLine(CultureInfo.InvariantCulture, $"Storage by table ({storage.Detail}): {byTable}.");
+        }
+        else if (r.Storage is { } bare)
+        {
+            sb.AppendLine();
+            sb.AppendLine(CultureInfo.InvariantCulture, $"Storage: {bare.Detail}.");
+        }
+
+        foreach (var note in r.Notes)
+        {
+            sb.AppendLine();
+            sb.AppendLine(note);
+        }
+
+        return sb.ToString();
+    }
+
+    public static string Summary(IReadOnlyList<BackendResult> results)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine("| | " + string.Join(" | ", results.Select(r => r.Backend)) + " | Target | Peer FHIR server |");
+        sb.AppendLine("|---|" + string.Concat(results.Select(_ => "---:|")) + "---:|---:|");
+        void Row(string name, Func<BackendResult, string> value, string target, string peer) =>
+            sb.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {string.Join(" | ", results.Select(value))} | {target} | {peer} |");
+        Row("Ingest, resources/s", r => N(r.Ingest.ResourcesPerSecond), "6,000 (PostgreSQL)", "~150");
+        Row("Ingest bundle p99, ms", r => Ms(r.Ingest.BundleLatency.P99), "", "");
+        Row("Peak server RSS, MB", r => N(Math.Max(r.PeakRssMb, r.HwmMb)), "", "");
+        Row("Database, MB", r => r.Storage is { } s ? Mb(s.DatabaseBytes) : "n/a", "", "");
+        Row("Bytes per resource", r => r.Storage is { } s && r.Ingest.Resources > 0 ? N((double)s.DatabaseBytes / r.Ingest.Resources) : "n/a", "", "");
+        foreach (var clients in results.SelectMany(r => r.Reads).Select(x => x.Clients).Distinct())
+        {
+            ReadResult? Read(BackendResult r) => r.Reads.FirstOrDefault(x => x.Clients == clients);
+            var c = clients == 1 ? "1 client" : $"{clients} clients";
+            Row($"Read by id, {c}, req/s", r => Read(r) is { } x ? N(x.RequestsPerSecond) : "n/a", "", "~1,100");
+            Row($"Read by id, {c}, p50 / p99 ms", r => Read(r) is { } x ? $"{Ms(x.Latency.P50)} / {Ms(x.Latency.P99)}" : "n/a",
+                clients == 10 ? "p99 < 5" : "", "p50 8");
+        }
+
+        return sb.ToString();
+    }
+
+    public static string Section(IReadOnlyList<BackendResult> results, string command, string postgresSettings)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine(StartMarker);
+        sb.AppendLine("<!-- Generated by bench/Samjournal.Bench with --write-doc; edits between the markers are overwritten. -->");
+        sb.AppendLine();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"## Results of {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        sb.AppendLine();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"- Machine: {Environment.ProcessorCount} cores (nproc), {MachineInfo.CpuModel()}, {MachineInfo.MemoryGb()} RAM; client and server share the machine");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"- Runtime: .NET {Environment.Version}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"- Command: `{command}`");
+        sb.AppendLine("- Build: Release (server started from src/Samjournal.Server/bin/Release/net10.0), Seed:Demo false, Fhir:WarmUpValidator false, log level Warning");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"- Commit: {GitCommit()}");
+        if (postgresSettings.Length > 0)
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture, $"- PostgreSQL: {postgresSettings}");
+        }
+
+        sb.AppendLine();
+        sb.AppendLine("```");
+        sb.AppendLine("$ free -g");
+        sb.AppendLine(MachineInfo.FreeG());
+        sb.AppendLine("```");
+        sb.AppendLine();
+        sb.AppendLine("### Summary");
+        sb.AppendLine();
+        sb.Append(Summary(results));
+        foreach (var r in results)
+        {
+            sb.AppendLine();
+            sb.Append(Backend(r));
+        }
+
+        sb.AppendLine();
+        sb.AppendLine(EndMarker);
+        return sb.ToString();
+    }
+
+    public static void WriteDoc(string path, string section)
+    {
+        var text = File.Exists(path) ? File.ReadAllText(path) : Intro;
+        var start = text.IndexOf(StartMarker, StringComparison.Ordinal);
+        var end = text.IndexOf(EndMarker, StringComparison.Ordinal);
+        text = start >= 0 && end > start
+            ? text[..start] + section.TrimEnd('\n') + text[(end + EndMarker.Length)..]
+            : text.TrimEnd('\n') + "\n\n" + section;
+        File.WriteAllText(path, text.TrimEnd('\n') + "\n");
+    }
+
+    private static string GitCommit()
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("git", "rev-parse --short HEAD")
+            {
+                WorkingDirectory = RepoPaths.Root,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            })!;
+            var sha = process.StandardOutput.ReadToEnd().Trim();
+            process.WaitForExit();
+            return sha.Length > 0 ? $"{sha} (the server's working tree may have had uncommitted changes)" : "unknown";
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return "unknown";
+        }
+    }
+
+    private const string Intro = """
+        # Benchmarks
+
+        How fast Samjournal ingests and serves FHIR R4 data, measured end to end over HTTP by
+        `bench/Samjournal.Bench` (see bench/README.md). The data are the 202 Synthea transaction
+        bundles in `$SAMJOURNAL_TEST_DATA/synthea-r4` (64,557 resources): the hospital and practitioner
+        bundles first, one at a time, then the 200 patient bundles with 4 concurrent clients.
+        Bundles are read and decompressed into memory before the clock starts; each is POSTed to
+        `/fhir` with `Prefer: return=minimal`. The server runs as a child process on a fresh database.
+        Reads are `GET /fhir/{type}/{id}` of random ingested resources (fixed seed) after a 2 s warm-up.
+
+        PostgreSQL runs in its own cluster (port 5434, socket /tmp/samjournal-bench-pg) with
+        **fsync on** (and synchronous_commit, full_page_writes on): production-like durability,
+        unlike the test cluster on 5433 which runs with fsync off.
+
+        ## Targets
+
+        | | Target | Peer FHIR server, measured here |
+        |---|---:|---:|
+        | Ingest on PostgreSQL | 6,000 resources/s | ~150 resources/s |
+        | Read by id, 10 clients | p99 < 5 ms | ~1,100 req/s, p50 8 ms |
+
+        Run it again with:
+
+        ```
+        dotnet build -c Release src/Samjournal.Server
+        dotnet run -c Release --project bench/Samjournal.Bench -- --backend both --write-doc
+        ```
+
+        """;
+}
