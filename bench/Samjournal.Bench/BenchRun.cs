@@ -100,6 +100,7 @@ internal static class BenchRun
         var notes = new List<string>();
         Console.Error.WriteLine($"[{name}] ingest: {data.BundleCount} bundles, {options.Clients} clients...");
         var sampler = server is null ? null : new RssSampler(server.Pid);
+        var cpu = server is null ? null : new CpuMeter(server.Pid);
         var ingest = await IngestRun.RunAsync(http, baseUrl, data, options.Clients);
         var peak = sampler is null ? double.NaN : await sampler.StopAsync();
         if (sampler is not null)
@@ -108,6 +109,10 @@ internal static class BenchRun
         }
 
         var hwm = server?.ProcStatusMb("VmHWM") ?? double.NaN;
+        if (cpu is not null)
+        {
+            notes.Add($"CPU during ingest ({Environment.ProcessorCount} cores = 100 %): {cpu.Describe()}.");
+        }
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"[{name}] ingested {ingest.Resources:N0} resources in {ingest.Wall.TotalSeconds:N1} s = {ingest.ResourcesPerSecond:N0}/s; {ingest.Failures.Count} failures"));
         if (ingest.Failures.Count > 0)
@@ -132,7 +137,12 @@ internal static class BenchRun
         foreach (var clients in ReadClients)
         {
             Console.Error.WriteLine($"[{name}] read by id: {clients} client(s), {options.Reads:N0} requests after 2 s warm-up...");
+            var readCpu = server is null ? null : new CpuMeter(server.Pid);
             var read = await ReadRun.RunAsync(http, baseUrl, distinctIds, clients, options.Reads);
+            if (readCpu is not null)
+            {
+                notes.Add($"CPU during read by id at {clients} client{(clients == 1 ? "" : "s")} (includes the 2 s warm-up): {readCpu.Describe()}.");
+            }
             reads.Add(read);
             if (read.FirstFailure is not null)
             {
