@@ -9,6 +9,7 @@ internal sealed partial class StoreSession
 {
     public async Task<HistoryPage> HistoryAsync(HistoryQuery query, CancellationToken ct)
     {
+        await FlushAsync(ct);
         var sql = new StringBuilder(
             "SELECT v.seq, v.type_id, r.id, v.version, v.last_updated, v.method, v.body FROM resource_versions v JOIN resources r ON r.res_key = v.res_key WHERE 1 = 1");
         await using var cmd = Command("");
@@ -85,6 +86,7 @@ internal sealed partial class StoreSession
             return [];
         }
 
+        await FlushAsync(ct);
         await using var cmd = Command("");
         var bind = new Binder(cmd);
         var sql = new StringBuilder($"SELECT r.id FROM resources r WHERE r.type_id = {bind.Value(typeId)} AND r.version > 0 AND r.deleted = {bind.Value(false)}");

@@ -16,6 +16,7 @@ internal sealed partial class StoreSession : IAsyncDisposable
 
     // Keys made or looked up in this transaction; valid only here, since it may roll back.
     private readonly Dictionary<(short, string), long> _keys = [];
+    private readonly PendingWrites _pending = new();
 
     public StoreSession(SqlStore store, DbConnection connection, DbTransaction? transaction, SemaphoreSlim? writerLock)
     {
@@ -36,6 +37,7 @@ internal sealed partial class StoreSession : IAsyncDisposable
             throw new InvalidOperationException("A read session has nothing to commit.");
         }
 
+        await FlushAsync(ct);
         await _transaction.CommitAsync(ct);
     }
 
@@ -63,6 +65,7 @@ internal sealed partial class StoreSession : IAsyncDisposable
             return null;
         }
 
+        await FlushAsync(ct);
         var sql = version is null
             ? """
               SELECT v.version, v.last_updated, v.method, v.body FROM resources r
@@ -102,6 +105,7 @@ internal sealed partial class StoreSession : IAsyncDisposable
     public async Task<ResourceHead?> GetHeadAsync(string type, string id, CancellationToken ct)
     {
         var typeId = _store.TypeId(type);
+        await FlushAsync(ct);
         var sql = "SELECT res_key, version, deleted FROM resources WHERE type_id = @type AND id = @id";
         if (IsPostgres && _transaction is not null)
         {
@@ -132,107 +136,63 @@ internal sealed partial class StoreSession : IAsyncDisposable
             return known;
         }
 
-        await using (var insert = Command(
-            "INSERT INTO resources (type_id, id, version, deleted, compartment_key, last_updated) VALUES (@type, @id, 0, @false, NULL, 0) ON CONFLICT (type_id, id) DO NOTHING RETURNING res_key"))
+        await FlushAsync(ct);
+        await using (var select = Command("SELECT res_key FROM resources WHERE type_id = @type AND id = @id"))
         {
-            Add(insert, "type", typeId);
-            Add(insert, "id", id);
-            Add(insert, "false", false);
-            var made = await insert.ExecuteScalarAsync(ct);
-            if (made is not null && made is not DBNull)
+            Add(select, "type", typeId);
+            Add(select, "id", id);
+            if (await select.ExecuteScalarAsync(ct) is { } found and not DBNull)
             {
-                return _keys[(typeId, id)] = Convert.ToInt64(made, System.Globalization.CultureInfo.InvariantCulture);
+                return _keys[(typeId, id)] = Convert.ToInt64(found, System.Globalization.CultureInfo.InvariantCulture);
             }
         }
 
-        await using var select = Command("SELECT res_key FROM resources WHERE type_id = @type AND id = @id");
-        Add(select, "type", typeId);
-        Add(select, "id", id);
-        var key = Convert.ToInt64(await select.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+        // Not there: the placeholder goes out with the next flush, like any other head. A writer
+        // racing for the same id fails that flush on the unique key, and its transaction with it.
+        var key = await AllocateKeyAsync(ct);
+        _pending.HeadInserts.Add([key, typeId, id, 0, false, null, 0L]);
         return _keys[(typeId, id)] = key;
     }
 
     /// <summary>Appends a version and moves the head to it. The caller has checked the expected
-    /// version against <paramref name="head"/> (read with <see cref="GetHeadAsync"/> in this session).</summary>
+    /// version against <paramref name="head"/> (read with <see cref="GetHeadAsync"/> in this session),
+    /// or passes null for a fresh server-assigned id.</summary>
     public async Task WriteAsync(NewVersion version, ResourceHead? head, CancellationToken ct)
     {
         var typeId = _store.TypeId(version.Type);
-        // A Patient is in its own compartment: its key is its compartment key, known after insert.
-        var ownCompartment = version.Type == "Patient" && version.CompartmentPatientId == version.Id;
-        long? compartment = version.CompartmentPatientId is null || ownCompartment
-            ? null
-            : await EnsureKeyAsync("Patient", version.CompartmentPatientId, ct);
         var micros = ToMicros(version.LastUpdated);
         var deleted = version.Method == VersionMethod.Delete;
 
-        long key;
+        // A head made earlier in this session only because something referred to this id is taken over.
+        if (head is null && _keys.TryGetValue((typeId, version.Id), out var placeholder))
+        {
+            head = new ResourceHead(placeholder, 0, false);
+        }
+
+        var key = head?.Key ?? await AllocateKeyAsync(ct);
+        _keys[(typeId, version.Id)] = key;
+
+        // A Patient is in its own compartment.
+        long? compartment = version.CompartmentPatientId is null ? null
+            : version.Type == "Patient" && version.CompartmentPatientId == version.Id ? key
+            : await EnsureKeyAsync("Patient", version.CompartmentPatientId, ct);
+
         if (head is null)
         {
-            // A version-0 head (made when something referred to this id first) is taken over;
-            // a real one means another writer created the same id first.
-            await using var insert = Command("""
-                INSERT INTO resources (type_id, id, version, deleted, compartment_key, last_updated) VALUES (@type, @id, @version, @deleted, @compartment, @updated)
-                ON CONFLICT (type_id, id) DO UPDATE SET version = excluded.version, deleted = excluded.deleted, compartment_key = excluded.compartment_key, last_updated = excluded.last_updated
-                WHERE resources.version = 0
-                RETURNING res_key
-                """);
-            Add(insert, "type", typeId);
-            Add(insert, "id", version.Id);
-            Add(insert, "version", version.Version);
-            Add(insert, "deleted", deleted);
-            Add(insert, "compartment", compartment);
-            Add(insert, "updated", micros);
-            var made = await insert.ExecuteScalarAsync(ct);
-            if (made is null or DBNull)
-            {
-                throw Errors.FhirOperationException.Conflict($"{version.Type}/{version.Id} was created by another request at the same time; nothing was written.");
-            }
-
-            key = Convert.ToInt64(made, System.Globalization.CultureInfo.InvariantCulture);
-            _keys[(typeId, version.Id)] = key;
-            if (ownCompartment)
-            {
-                compartment = key;
-                await using var own = Command("UPDATE resources SET compartment_key = res_key WHERE res_key = @key");
-                Add(own, "key", key);
-                await own.ExecuteNonQueryAsync(ct);
-            }
+            _pending.HeadInserts.Add([key, typeId, version.Id, version.Version, deleted, compartment, micros]);
         }
         else
         {
-            key = head.Value.Key;
-            compartment = ownCompartment ? key : compartment;
-            await using var update = Command(
-                "UPDATE resources SET version = @version, deleted = @deleted, compartment_key = @compartment, last_updated = @updated WHERE res_key = @key");
-            Add(update, "version", version.Version);
-            Add(update, "deleted", deleted);
-            Add(update, "compartment", compartment);
-            Add(update, "updated", micros);
-            Add(update, "key", key);
-            await update.ExecuteNonQueryAsync(ct);
-            if (head.Value.Version > 0)
-            {
-                await DeleteIndexAsync(key, ct);
-            }
+            _pending.HeadUpdates.Add((key, version.Version, deleted, compartment, micros, head.Value.Version > 0));
         }
 
-        await using (var append = Command(
-            "INSERT INTO resource_versions (res_key, version, type_id, compartment_key, last_updated, method, body) VALUES (@key, @version, @type, @compartment, @updated, @method, @body)"))
-        {
-            Add(append, "key", key);
-            Add(append, "version", version.Version);
-            Add(append, "type", typeId);
-            Add(append, "compartment", compartment);
-            Add(append, "updated", micros);
-            Add(append, "method", (short)version.Method);
-            Add(append, "body", version.Json);
-            await append.ExecuteNonQueryAsync(ct);
-        }
-
-        if (version.Index is not null && !deleted)
-        {
-            await WriteIndexAsync(key, typeId, compartment, version.Index, ct);
-        }
+        _pending.Versions.Add([key, version.Version, typeId, compartment, micros, (short)version.Method, version.Json]);
+        _pending.SetIndex(
+            key,
+            compartment,
+            deleted ? null : version.Index,
+            param => _store.TryParamId(typeId, param, out var id) ? id : null,
+            type => type is not null && _store.TryTypeId(type, out var id) ? id : null);
     }
 
     private DbCommand Command(string sql)

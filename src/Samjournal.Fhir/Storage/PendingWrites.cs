@@ -1,0 +1,102 @@
+using Samjournal.Fhir.Indexing;
+
+namespace Samjournal.Fhir.Storage;
+
+/// <summary>
+/// Rows a write session has decided on but not yet sent. They go to the database in bulk (binary
+/// COPY on PostgreSQL, multi-row INSERT on SQLite) before any read in the session and at commit,
+/// so a transaction of hundreds of resources costs a handful of round trips, not thousands.
+/// </summary>
+internal sealed class PendingWrites
+{
+    public List<object?[]> HeadInserts { get; } = [];
+
+    /// <summary>Heads that exist already: (key, version, deleted, compartment, lastUpdated, hadIndex).</summary>
+    public List<(long Key, int Version, bool Deleted, long? Compartment, long Updated, bool HadIndex)> HeadUpdates { get; } = [];
+
+    public List<object?[]> Versions { get; } = [];
+
+    /// <summary>Index rows per resource key: a later write of the same key in the session replaces them.</summary>
+    public Dictionary<long, Dictionary<TableLayout, List<object?[]>>> IndexRows { get; } = [];
+
+    public bool IsEmpty => HeadInserts.Count == 0 && HeadUpdates.Count == 0 && Versions.Count == 0 && IndexRows.Count == 0;
+
+    public void Clear()
+    {
+        HeadInserts.Clear();
+        HeadUpdates.Clear();
+        Versions.Clear();
+        IndexRows.Clear();
+    }
+
+    public IEnumerable<object?[]> RowsOf(TableLayout table) =>
+        IndexRows.Values.SelectMany(t => t.TryGetValue(table, out var rows) ? rows : []);
+
+    public void SetIndex(long key, long? compartment, IndexEntries? index, Func<string, int?> paramId, Func<string?, short?> typeId)
+    {
+        if (index is null)
+        {
+            IndexRows[key] = [];
+            return;
+        }
+
+        var tables = new Dictionary<TableLayout, List<object?[]>>();
+        void Add(TableLayout table, string param, params object?[] values)
+        {
+            // Parameters outside the registered definitions have no table key and are not searchable.
+            if (paramId(param) is not { } id)
+            {
+                return;
+            }
+
+            if (!tables.TryGetValue(table, out var rows))
+            {
+                tables[table] = rows = [];
+            }
+
+            rows.Add([key, compartment, id, .. values]);
+        }
+
+        foreach (var t in index.Tokens)
+        {
+            Add(TableLayout.Token, t.Param, t.System, t.Code, t.Text);
+        }
+
+        foreach (var s in index.Strings)
+        {
+            Add(TableLayout.String, s.Param, s.Normalized, s.Exact);
+        }
+
+        foreach (var r in index.References)
+        {
+            Add(TableLayout.Reference, r.Param, typeId(r.TargetType), r.TargetId, r.Url, r.IdentifierSystem, r.IdentifierValue);
+        }
+
+        foreach (var d in index.Dates)
+        {
+            Add(TableLayout.Date, d.Param, ClampMicros(d.Start), ClampMicros(d.End));
+        }
+
+        foreach (var n in index.Numbers)
+        {
+            Add(TableLayout.Number, n.Param, n.Value, n.Low, n.High);
+        }
+
+        foreach (var q in index.Quantities)
+        {
+            Add(TableLayout.Quantity, q.Param, q.System, q.Code, q.Unit, q.Value, q.Low, q.High);
+        }
+
+        foreach (var u in index.Uris)
+        {
+            Add(TableLayout.Uri, u.Param, u.Uri);
+        }
+
+        IndexRows[key] = tables;
+    }
+
+    private static long ClampMicros(DateTimeOffset value) =>
+        value == DateTimeOffset.MaxValue ? long.MaxValue
+        : value == DateTimeOffset.MinValue ? long.MinValue
+        : StoreSession.ToMicros(value);
+}
