@@ -9,4 +9,8 @@ internal sealed record BackendResult(
     double HwmMb,
     StorageResult? Storage,
     IReadOnlyList<ReadResult> Reads,
-    IReadOnlyList<string> Notes);
+    IReadOnlyList<string> Notes)
+{
+    /// <summary>The same bundles ingested again into the now warm server (JIT done), new ids.</summary>
+    public IngestResult? WarmIngest { get; init; }
+}

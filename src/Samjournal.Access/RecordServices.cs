@@ -17,7 +17,7 @@ public static class RecordServices
     {
         services.AddSingleton(options);
         services.AddSingleton(sp => new SqlStore(options, sp.GetService<TimeProvider>() ?? TimeProvider.System));
-        services.AddSingleton(sp => new FhirEngine(sp.GetRequiredService<SqlStore>(), sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetServices<IWriteHook>()));
+        services.AddSingleton(sp => new FhirEngine(sp.GetRequiredService<SqlStore>(), sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetServices<IWriteHook>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<FhirEngine>>()));
         services.AddHostedService<StoreInitializer>();
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
         services.AddScoped(sp => new ScopedRepository(sp.GetRequiredService<FhirEngine>(), sp.GetService<Caller>() ?? Caller.Development));

@@ -1,4 +1,5 @@
 using Hl7.Fhir.Model;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using Samjournal.Fhir.Errors;
 using Samjournal.Fhir.Serialization;
@@ -15,12 +16,14 @@ internal sealed class FhirEngine
     private readonly SqlStore _store;
     private readonly TimeProvider _time;
     private readonly IReadOnlyList<IWriteHook> _hooks;
+    private readonly ILogger _logger;
 
-    internal FhirEngine(SqlStore store, TimeProvider time, IEnumerable<IWriteHook> hooks)
+    internal FhirEngine(SqlStore store, TimeProvider time, IEnumerable<IWriteHook> hooks, ILogger<FhirEngine> logger)
     {
         _store = store;
         _time = time;
         _hooks = hooks.ToList();
+        _logger = logger;
     }
 
     public StoreProvider Provider => _store.Provider;
@@ -99,7 +102,7 @@ internal sealed class FhirEngine
         try
         {
             await using var session = await _store.WriteAsync(ct);
-            var result = await work(new ResourceWriter(session, _time, _hooks));
+            var result = await work(new ResourceWriter(session, _time, _hooks, _logger));
             await session.CommitAsync(ct);
             return result;
         }

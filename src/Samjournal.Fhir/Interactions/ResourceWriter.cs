@@ -1,4 +1,5 @@
 using Hl7.Fhir.Model;
+using Microsoft.Extensions.Logging;
 using Samjournal.Fhir.Errors;
 using Samjournal.Fhir.Indexing;
 using Samjournal.Fhir.Serialization;
@@ -10,7 +11,7 @@ namespace Samjournal.Fhir.Interactions;
 /// The single place where a version is made: sets meta, extracts the index and compartment,
 /// runs the write hooks and appends the version in the caller's session.
 /// </summary>
-internal sealed class ResourceWriter(StoreSession session, TimeProvider time, IReadOnlyList<IWriteHook> hooks) : IWriteReactions
+internal sealed class ResourceWriter(StoreSession session, TimeProvider time, IReadOnlyList<IWriteHook> hooks, ILogger logger) : IWriteReactions
 {
     public StoreSession Session => session;
 
@@ -33,6 +34,11 @@ internal sealed class ResourceWriter(StoreSession session, TimeProvider time, IR
         resource.Meta.VersionId = version.ToString(System.Globalization.CultureInfo.InvariantCulture);
         resource.Meta.LastUpdated = TruncateToMicros(now);
         var index = IndexExtractor.Extract(resource);
+        foreach (var error in index.Errors)
+        {
+            LogMessages.IndexParameterFailed(logger, type, error.Param, error.ExceptionType);
+        }
+
         var compartment = PatientCompartment.PatientIds(resource, index).FirstOrDefault();
         var json = FhirFormat.ToJsonBytes(resource);
         var stored = new StoredVersion(type, id, version, resource.Meta.LastUpdated.Value, method, json);

@@ -37,8 +37,9 @@ public static class FhirFormat
         {
             if (type == FhirMediaType.Json)
             {
-                var reader = new System.Text.Json.Utf8JsonReader(body);
-                return JsonParser.DeserializeResource(ref reader);
+                return BundleJsonParser.IsBundle(body)
+                    ? BundleJsonParser.Parse(body, ParseJson)
+                    : ParseJson(body);
             }
 
             using var stream = new MemoryStream(body.ToArray());
@@ -91,6 +92,21 @@ public static class FhirFormat
             {
                 throw Refused([e.Message]);
             }
+        }
+    }
+
+    private static Resource ParseJson(ReadOnlyMemory<byte> body) => ParseJson(body.Span);
+
+    private static Resource ParseJson(ReadOnlySpan<byte> body)
+    {
+        try
+        {
+            var reader = new System.Text.Json.Utf8JsonReader(body);
+            return JsonParser.DeserializeResource(ref reader);
+        }
+        catch (DeserializationFailedException e)
+        {
+            throw Refused(e.Exceptions.Select(x => x.Message));
         }
     }
 

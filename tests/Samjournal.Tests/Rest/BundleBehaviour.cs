@@ -156,6 +156,16 @@ public abstract class BundleBehaviour(SamjournalHost host) : RestTestBase(host)
     }
 
     [Fact]
+    public async Task An_invalid_resource_inside_a_transaction_is_refused_naming_its_entry()
+    {
+        var json = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":["
+            + "{\"resource\":{\"resourceType\":\"Patient\",\"active\":true},\"request\":{\"method\":\"POST\",\"url\":\"Patient\"}},"
+            + "{\"resource\":{\"resourceType\":\"Patient\",\"birthDate\":\"1980-13-45\"},\"request\":{\"method\":\"POST\",\"url\":\"Patient\"}}]}";
+
+        await AssertRefusedWithoutChangeAsync(() => Client.PostAsync("", FhirClientExtensions.Json(json)), HttpStatusCode.BadRequest, "Bundle.entry[1]");
+    }
+
+    [Fact]
     public async Task Only_batch_and_transaction_bundles_may_be_posted_to_the_base()
     {
         var collection = new Bundle { Type = Bundle.BundleType.Collection, Entry = [new Bundle.EntryComponent { Resource = NewPatient() }] };
