@@ -28,7 +28,17 @@ internal sealed class SqlStore : IAsyncDisposable
         Time = time;
         if (Provider == StoreProvider.Postgres)
         {
-            _postgres = new NpgsqlDataSourceBuilder(options.ConnectionString).Build();
+            var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
+
+            // The same few statements run all day (read by id, heads, history): let Npgsql prepare
+            // them on each connection, so PostgreSQL parses and plans them once, not per request.
+            if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+            {
+                builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
+                builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
+            }
+
+            _postgres = builder.Build();
         }
         else
         {
