@@ -11,7 +11,7 @@ namespace Samjournal.Fhir.Indexing;
 /// use the same rule on both sides, so equal text still matches, and an hour at each end of a
 /// day is the accepted imprecision until we know the patient's timezone.
 /// </remarks>
-internal static class FhirDateRange
+public static class FhirDateRange
 {
     public static bool TryParse(string? text, out DateTimeOffset start, out DateTimeOffset end)
     {

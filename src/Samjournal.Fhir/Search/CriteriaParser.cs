@@ -1,4 +1,3 @@
-using System.Globalization;
 using Hl7.Fhir.Model;
 using Samjournal.Fhir.Errors;
 
@@ -111,7 +110,8 @@ public static class CriteriaParser
     {
         var prefix = value.Length > 2 && DatePrefixes.Contains(value[..2], StringComparer.Ordinal) ? value[..2] : "eq";
         var text = value.Length > 2 && DatePrefixes.Contains(value[..2], StringComparer.Ordinal) ? value[2..] : value;
-        return DateRange.TryParse(text, out var start, out var end)
+        // The same parser as the index, so a search value and an indexed value of equal text match.
+        return Indexing.FhirDateRange.TryParse(text, out var start, out var end)
             ? new DateCriterion(prefix, start, end)
             : throw FhirOperationException.BadRequest($"'{value}' is not a date for '{code}': use YYYY, YYYY-MM, YYYY-MM-DD or a full dateTime, optionally prefixed (ge2020-01-01).");
     }
@@ -139,44 +139,4 @@ public static class CriteriaParser
     private static string Unescape(string value) => value.Replace("\\,", ",", StringComparison.Ordinal).Replace("\\|", "|", StringComparison.Ordinal);
 
     private static string ResourceText(string s) => s.Length > 60 ? s[..60] + "…" : s;
-}
-
-/// <summary>The implicit range of a FHIR date, dateTime or instant value by its precision.</summary>
-public static class DateRange
-{
-    public static bool TryParse(string text, out DateTimeOffset start, out DateTimeOffset end)
-    {
-        start = end = default;
-        var styles = DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal;
-        switch (text.Length)
-        {
-            case 4 when DateTimeOffset.TryParseExact(text, "yyyy", CultureInfo.InvariantCulture, styles, out start):
-                end = start.AddYears(1);
-                return true;
-            case 7 when DateTimeOffset.TryParseExact(text, "yyyy-MM", CultureInfo.InvariantCulture, styles, out start):
-                end = start.AddMonths(1);
-                return true;
-            case 10 when DateTimeOffset.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, styles, out start):
-                end = start.AddDays(1);
-                return true;
-        }
-
-        if (text.Length < 16 || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, styles, out start))
-        {
-            return false;
-        }
-
-        // Precision: minutes, seconds, or the given fraction of a second.
-        var time = text[11..];
-        var dot = time.IndexOf('.', StringComparison.Ordinal);
-        var precision = time.Length >= 8 && time[5] == ':' ? TimeSpan.FromSeconds(1) : TimeSpan.FromMinutes(1);
-        if (dot >= 0)
-        {
-            var digits = time[(dot + 1)..].TakeWhile(char.IsAsciiDigit).Count();
-            precision = TimeSpan.FromTicks((long)Math.Pow(10, Math.Max(0, 7 - Math.Min(digits, 7))));
-        }
-
-        end = start + precision;
-        return true;
-    }
 }

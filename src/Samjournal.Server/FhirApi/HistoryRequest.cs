@@ -1,6 +1,6 @@
 using System.Globalization;
 using Hl7.Fhir.Model;
-using Samjournal.Fhir.Search;
+using Samjournal.Fhir.Indexing;
 using Samjournal.Fhir.Serialization;
 using Samjournal.Fhir.Storage;
 using FhirError = Samjournal.Fhir.Errors.FhirOperationException;
@@ -33,7 +33,7 @@ internal static class HistoryRequest
             return null;
         }
 
-        return DateRange.TryParse(text, out var start, out _)
+        return FhirDateRange.TryParse(text, out var start, out _)
             ? start
             : throw FhirError.BadRequest($"{name} '{text}' is not an instant such as 2024-05-01T12:00:00Z.");
     }

@@ -27,6 +27,11 @@ public static class ServerSetup
         builder.WebHost.ConfigureKestrel(kestrel =>
             kestrel.Limits.MaxRequestBodySize = config.GetValue<long?>("Fhir:MaxRequestBodyBytes") ?? 64 * 1024 * 1024);
 
+        // Request lines carry URLs, and FHIR URLs can carry patient data (?identifier=<fødselsnummer>).
+        // They stay out of the logs whatever the configuration says.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Routing", LogLevel.Warning);
+
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSamjournalRecord(new StoreOptions(provider, connectionString));
         builder.Services.AddSingleton<CapabilityStatementBuilder>();
