@@ -57,6 +57,13 @@ internal sealed class FhirEngine
         return await session.HistoryAsync(query, ct);
     }
 
+    public async Task<SearchPage> SearchAsync(string type, IReadOnlyList<Search.SearchClause> clauses, int count, long? afterCursor, CancellationToken ct)
+    {
+        ResourceIds.RequireType(type);
+        await using var session = await _store.ReadAsync(ct);
+        return await session.SearchAsync(type, clauses, count, afterCursor, ct);
+    }
+
     public Task<WriteOutcome> CreateAsync(Resource resource, string? ifNoneExist, CancellationToken ct) =>
         WriteAsync(w => Operations.CreateAsync(w, resource, ifNoneExist, ct), ct);
 

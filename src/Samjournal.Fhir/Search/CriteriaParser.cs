@@ -58,52 +58,108 @@ public static class CriteriaParser
         return clauses;
     }
 
-    private static SearchClause Clause(string type, string name, List<string> values)
+    /// <summary>
+    /// Parses the criteria of a search. Parameters this server cannot answer yet are refused with
+    /// a 400 under strict handling; under lenient handling (the spec's default) they are left out
+    /// and named in <paramref name="ignored"/>, so the caller can say so in the result. A value a
+    /// supported parameter cannot take is a 400 either way.
+    /// </summary>
+    public static IReadOnlyList<SearchClause> ParseSearch(string type, IEnumerable<KeyValuePair<string, string>> parameters, bool strict, List<string> ignored)
+    {
+        var clauses = new List<SearchClause>();
+        foreach (var (name, raw) in parameters)
+        {
+            if (Unsupported(type, name) is { } reason)
+            {
+                if (strict)
+                {
+                    throw FhirOperationException.BadRequest(reason);
+                }
+
+                ignored.Add(reason);
+                continue;
+            }
+
+            var values = SplitValues(raw).ToList();
+            if (values.Any(v => v.Length == 0))
+            {
+                throw FhirOperationException.BadRequest($"Search parameter '{name}' has an empty value.");
+            }
+
+            clauses.Add(Clause(type, name, values));
+        }
+
+        return clauses;
+    }
+
+    /// <summary>Why a parameter name cannot be answered, or null when it can.</summary>
+    private static string? Unsupported(string type, string name)
     {
         var colon = name.IndexOf(':', StringComparison.Ordinal);
         var code = colon < 0 ? name : name[..colon];
         var modifier = colon < 0 ? null : name[(colon + 1)..];
         if (code.Contains('.', StringComparison.Ordinal))
         {
-            throw FhirOperationException.BadRequest($"Chained parameter '{name}' is not supported in conditional criteria.");
+            return $"Chained parameter '{name}' is not supported yet.";
         }
 
         if (code == "_id")
         {
-            return new SearchClause(code, ClauseKind.Id, modifier, values);
+            return modifier is null ? null : $"Modifier ':{modifier}' is not supported on '_id'.";
         }
 
         if (!ParamTypes.TryGetValue((type, code), out var paramType) && !CommonParams.TryGetValue(code, out paramType))
         {
-            throw FhirOperationException.BadRequest($"'{code}' is not a search parameter of {type}.");
+            return $"'{code}' is not a search parameter of {type}.";
         }
 
-        var kind = paramType switch
+        if (KindOf(paramType) is not { } kind)
         {
-            SearchParamType.Token => ClauseKind.Token,
-            SearchParamType.String => ClauseKind.String,
-            SearchParamType.Reference => ClauseKind.Reference,
-            SearchParamType.Uri => ClauseKind.Uri,
-            SearchParamType.Date => ClauseKind.Date,
-            _ => throw FhirOperationException.BadRequest($"Parameter '{code}' ({paramType.ToString().ToLowerInvariant()}) is not supported in conditional criteria; use an identifier or another token, string, reference, uri or date parameter."),
-        };
+            return $"Parameter '{code}' ({paramType.ToString().ToLowerInvariant()}) is not supported yet; token, string, reference, uri and date parameters are.";
+        }
 
         var allowed = kind switch
         {
             ClauseKind.String => modifier is null or "exact" or "contains",
             _ => modifier is null,
         };
-        if (!allowed)
+        return allowed ? null : $"Modifier ':{modifier}' is not supported on '{code}'.";
+    }
+
+    private static ClauseKind? KindOf(SearchParamType type) => type switch
+    {
+        SearchParamType.Token => ClauseKind.Token,
+        SearchParamType.String => ClauseKind.String,
+        SearchParamType.Reference => ClauseKind.Reference,
+        SearchParamType.Uri => ClauseKind.Uri,
+        SearchParamType.Date => ClauseKind.Date,
+        _ => null,
+    };
+
+    private static SearchClause Clause(string type, string name, List<string> values)
+    {
+        if (Unsupported(type, name) is { } reason)
         {
-            throw FhirOperationException.BadRequest($"Modifier ':{modifier}' is not supported on '{code}' in conditional criteria.");
+            throw FhirOperationException.BadRequest(reason + " Conditional criteria must be fully understood.");
         }
 
-        if (kind != ClauseKind.Date)
+        var colon = name.IndexOf(':', StringComparison.Ordinal);
+        var code = colon < 0 ? name : name[..colon];
+        var modifier = colon < 0 ? null : name[(colon + 1)..];
+        if (code == "_id")
         {
-            return new SearchClause(code, kind, modifier, values);
+            return new SearchClause(code, ClauseKind.Id, modifier, values);
         }
 
-        return new SearchClause(code, kind, modifier, values) { DateRanges = values.Select(v => ParseDate(code, v)).ToList() };
+        if (!ParamTypes.TryGetValue((type, code), out var paramType))
+        {
+            paramType = CommonParams[code];
+        }
+
+        var kind = KindOf(paramType)!.Value;
+        return kind != ClauseKind.Date
+            ? new SearchClause(code, kind, modifier, values)
+            : new SearchClause(code, kind, modifier, values) { DateRanges = values.Select(v => ParseDate(code, v)).ToList() };
     }
 
     internal static DateCriterion ParseDate(string code, string value)

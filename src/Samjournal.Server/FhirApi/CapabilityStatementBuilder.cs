@@ -19,7 +19,16 @@ internal sealed class CapabilityStatementBuilder(TimeProvider time)
         CapabilityStatement.TypeRestfulInteraction.HistoryInstance,
         CapabilityStatement.TypeRestfulInteraction.HistoryType,
         CapabilityStatement.TypeRestfulInteraction.Create,
+        CapabilityStatement.TypeRestfulInteraction.SearchType,
     ];
+
+    // The parameter types search answers today (see SearchEndpoints); others are not listed.
+    private static readonly SearchParamType[] Searchable =
+        [SearchParamType.Token, SearchParamType.String, SearchParamType.Reference, SearchParamType.Uri, SearchParamType.Date];
+
+    private static readonly ILookup<string, Hl7.Fhir.Model.SearchParamDefinition> ParamsByType = Hl7.Fhir.Model.ModelInfo.SearchParameters
+        .Where(p => p.Resource is not null && p.Code is not null && Searchable.Contains(p.Type))
+        .ToLookup(p => p.Resource!, StringComparer.Ordinal);
 
     private readonly DateTimeOffset _started = time.GetUtcNow();
 
@@ -50,6 +59,10 @@ internal sealed class CapabilityStatementBuilder(TimeProvider time)
                 ConditionalDelete = CapabilityStatement.ConditionalDeleteStatus.Single,
                 Interaction = TypeInteractions.Select(i => new CapabilityStatement.ResourceInteractionComponent { Code = i }).ToList(),
                 Operation = [new CapabilityStatement.OperationComponent { Name = "validate", Definition = "http://hl7.org/fhir/OperationDefinition/Resource-validate" }],
+                SearchParam = ParamsByType[type]
+                    .Select(p => new CapabilityStatement.SearchParamComponent { Name = p.Code, Type = p.Type, Definition = p.Url })
+                    .Prepend(new CapabilityStatement.SearchParamComponent { Name = "_id", Type = SearchParamType.Token })
+                    .ToList(),
             });
         }
 

@@ -21,6 +21,8 @@ internal static class FhirEndpoints
         fhir.MapPost("/", ProcessBundle).WithName("batch-transaction");
         fhir.MapGet("/_history", (HttpContext http, ScopedRepository repo) => History(http, repo, null, null)).WithName("history-system");
 
+        fhir.MapGet("/{type}", SearchEndpoints.Get).WithName("search-type");
+        fhir.MapPost("/{type}/_search", SearchEndpoints.Post).WithName("search-type-post");
         fhir.MapPost("/{type}", Create).WithName("create");
         fhir.MapPut("/{type}", ConditionalUpdate).WithName("conditional-update");
         fhir.MapDelete("/{type}", ConditionalDelete).WithName("conditional-delete");

@@ -1,0 +1,112 @@
+using System.Globalization;
+using Hl7.Fhir.Model;
+using Samjournal.Access.Repository;
+using Samjournal.Fhir.Search;
+using Samjournal.Fhir.Serialization;
+using Samjournal.Fhir.Storage;
+using FhirError = Samjournal.Fhir.Errors.FhirOperationException;
+
+namespace Samjournal.Server.FhirApi;
+
+/// <summary>
+/// Type-level search (GET [type]?... and POST [type]/_search) over the parameters the store can
+/// answer today: token, string, reference, uri and date, _id. Paging is keyset on the internal
+/// key, so next links stay right while data changes. What is not supported yet is refused under
+/// <c>Prefer: handling=strict</c> and otherwise named in an OperationOutcome entry.
+/// </summary>
+internal static class SearchEndpoints
+{
+    public const int DefaultCount = 50;
+    public const int MaxCount = 1000;
+
+    // Result parameters this endpoint honours; _summary, _elements and _format shape the entries.
+    private static readonly HashSet<string> Handled = new(StringComparer.Ordinal) { "_count", "_page", "_format", "_pretty", "_summary", "_elements" };
+
+    public static Task Get(HttpContext http, ScopedRepository repo, string type) =>
+        SearchAsync(http, repo, type, http.Request.Query.SelectMany(q => q.Value.Select(v => KeyValuePair.Create(q.Key, v ?? ""))).ToList());
+
+    public static async Task Post(HttpContext http, ScopedRepository repo, string type)
+    {
+        if (!http.Request.HasFormContentType)
+        {
+            throw new FhirError(System.Net.HttpStatusCode.UnsupportedMediaType, OperationOutcome.IssueType.NotSupported, "POST _search takes the parameters as application/x-www-form-urlencoded.");
+        }
+
+        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        var parameters = http.Request.Query.Concat(form).SelectMany(q => q.Value.Select(v => KeyValuePair.Create(q.Key, v ?? ""))).ToList();
+        await SearchAsync(http, repo, type, parameters);
+    }
+
+    private static async Task SearchAsync(HttpContext http, ScopedRepository repo, string type, List<KeyValuePair<string, string>> parameters)
+    {
+        var strict = http.Request.Headers["Prefer"].ToString().Contains("handling=strict", StringComparison.OrdinalIgnoreCase);
+        var ignored = new List<string>();
+        var criteria = parameters.Where(p => !Handled.Contains(p.Key)).ToList();
+        var clauses = CriteriaParser.ParseSearch(type, criteria, strict, ignored);
+        var count = Number(parameters, "_count") ?? DefaultCount;
+        if (count is < 1 or > MaxCount)
+        {
+            throw FhirError.BadRequest($"_count must be between 1 and {MaxCount}.");
+        }
+
+        var page = await repo.SearchAsync(type, clauses, (int)count, Number(parameters, "_page"), http.RequestAborted);
+        await FhirHttp.WriteResourceAsync(http, ToBundle(http.Request, type, parameters, page, ignored));
+    }
+
+    private static long? Number(List<KeyValuePair<string, string>> parameters, string name)
+    {
+        var text = parameters.LastOrDefault(p => p.Key == name).Value;
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw FhirError.BadRequest($"{name} '{text}' is not a whole number.");
+    }
+
+    private static Bundle ToBundle(HttpRequest request, string type, List<KeyValuePair<string, string>> parameters, SearchPage page, List<string> ignored)
+    {
+        var baseUrl = FhirHttp.BaseUrl(request);
+        string Link(IEnumerable<KeyValuePair<string, string>> ps) =>
+            $"{baseUrl}/{type}?{string.Join('&', ps.Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}"))}";
+
+        var bundle = new Bundle { Type = Bundle.BundleType.Searchset, Id = Guid.CreateVersion7().ToString() };
+        bundle.Link.Add(new Bundle.LinkComponent { Relation = "self", Url = Link(parameters) });
+        if (page.NextCursor is { } next)
+        {
+            var kept = parameters.Where(p => p.Key != "_page").Append(KeyValuePair.Create("_page", next.ToString(CultureInfo.InvariantCulture)));
+            bundle.Link.Add(new Bundle.LinkComponent { Relation = "next", Url = Link(kept) });
+        }
+
+        foreach (var match in page.Matches)
+        {
+            bundle.Entry.Add(new Bundle.EntryComponent
+            {
+                FullUrl = $"{baseUrl}/{match.Type}/{match.Id}",
+                Resource = FhirFormat.Parse(match.Json!, FhirMediaType.Json),
+                Search = new Bundle.SearchComponent { Mode = Bundle.SearchEntryMode.Match },
+            });
+        }
+
+        if (ignored.Count > 0)
+        {
+            bundle.Entry.Add(new Bundle.EntryComponent
+            {
+                Resource = new OperationOutcome
+                {
+                    Issue = ignored.Select(reason => new OperationOutcome.IssueComponent
+                    {
+                        Severity = OperationOutcome.IssueSeverity.Warning,
+                        Code = OperationOutcome.IssueType.NotSupported,
+                        Diagnostics = reason + " It was ignored, so the results may include more than you asked for.",
+                    }).ToList(),
+                },
+                Search = new Bundle.SearchComponent { Mode = Bundle.SearchEntryMode.Outcome },
+            });
+        }
+
+        return bundle;
+    }
+}

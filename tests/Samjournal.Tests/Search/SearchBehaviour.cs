@@ -1,0 +1,151 @@
+using System.Net;
+using Hl7.Fhir.Model;
+using Samjournal.Tests.Infrastructure;
+using Samjournal.Tests.Rest;
+
+namespace Samjournal.Tests.Search;
+
+/// <summary>Type-level search over HTTP; every expected result is built by the test itself.</summary>
+public abstract class SearchBehaviour(SamjournalHost host) : RestTestBase(host)
+{
+    private async Task<List<T>> SearchAsync<T>(string query)
+        where T : Resource
+    {
+        var results = new List<T>();
+        string? url = query;
+        while (url is not null)
+        {
+            var bundle = await (await Client.GetAsync(url)).ExpectAsync<Bundle>(HttpStatusCode.OK);
+            Assert.Equal(Bundle.BundleType.Searchset, bundle.Type);
+            results.AddRange(bundle.Entry.Where(e => e.Search?.Mode == Bundle.SearchEntryMode.Match).Select(e => (T)e.Resource));
+            url = bundle.Link.FirstOrDefault(l => l.Relation == "next")?.Url;
+        }
+
+        return results;
+    }
+
+    private async Task<Observation> ObservationAsync(string patientId, string date, string marker)
+    {
+        var observation = new Observation
+        {
+            Status = ObservationStatus.Final,
+            Code = new CodeableConcept("urn:test:" + marker, "hb"),
+            Subject = new ResourceReference($"Patient/{patientId}"),
+            Effective = new FhirDateTime(date),
+        };
+        return await (await Client.PostAsync("Observation", FhirClientExtensions.Json(observation))).ExpectAsync<Observation>(HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public async Task A_token_search_finds_exactly_the_patient_with_that_identifier()
+    {
+        var target = await CreateAsync(NewPatient());
+        await CreateAsync(NewPatient());
+
+        var found = await SearchAsync<Patient>($"Patient?identifier={target.Identifier[0].System}|{target.Identifier[0].Value}");
+
+        Assert.Equal([target.Id], found.Select(p => p.Id));
+    }
+
+    [Fact]
+    public async Task A_name_search_ignores_case_and_Norwegian_letters_and_exact_does_not()
+    {
+        var marker = Unique()[..8];
+        var odegard = await CreateAsync(NewPatient($"Ødegård{marker}"));
+        await CreateAsync(NewPatient($"Andersen{marker}"));
+
+        Assert.Equal([odegard.Id], (await SearchAsync<Patient>($"Patient?family=ødegard{marker}")).Select(p => p.Id));
+        Assert.Equal([odegard.Id], (await SearchAsync<Patient>($"Patient?family=ODEGÅRD{marker}")).Select(p => p.Id));
+        Assert.Empty(await SearchAsync<Patient>($"Patient?family:exact=ødegård{marker}"));
+        Assert.Equal([odegard.Id], (await SearchAsync<Patient>($"Patient?family:exact=Ødegård{marker}")).Select(p => p.Id));
+    }
+
+    [Fact]
+    public async Task Reference_and_date_searches_return_what_the_test_computes()
+    {
+        var marker = Unique()[..8];
+        var patient = await CreateAsync(NewPatient());
+        var other = await CreateAsync(NewPatient());
+        var dates = new[] { "2019-06-01", "2020-02-10", "2020-12-31", "2021-01-01", "2022-07-15" };
+        var mine = new List<(string Id, string Date)>();
+        foreach (var date in dates)
+        {
+            mine.Add(((await ObservationAsync(patient.Id, date, marker)).Id, date));
+        }
+
+        await ObservationAsync(other.Id, "2020-05-05", marker);
+
+        var byPatient = await SearchAsync<Observation>($"Observation?subject=Patient/{patient.Id}");
+        Assert.Equal(mine.Select(m => m.Id).Order(), byPatient.Select(o => o.Id).Order());
+
+        var expected2020 = mine.Where(m => m.Date.StartsWith("2020", StringComparison.Ordinal)).Select(m => m.Id).Order();
+        var in2020 = await SearchAsync<Observation>($"Observation?patient={patient.Id}&date=2020");
+        Assert.Equal(expected2020, in2020.Select(o => o.Id).Order());
+
+        var expectedFrom2021 = mine.Where(m => string.CompareOrdinal(m.Date, "2021-01-01") >= 0).Select(m => m.Id).Order();
+        var from2021 = await SearchAsync<Observation>($"Observation?code=urn:test:{marker}|hb&subject=Patient/{patient.Id}&date=ge2021-01-01");
+        Assert.Equal(expectedFrom2021, from2021.Select(o => o.Id).Order());
+    }
+
+    [Fact]
+    public async Task Paging_returns_every_match_once()
+    {
+        var marker = Unique()[..8];
+        var made = new List<string>();
+        for (var i = 0; i < 7; i++)
+        {
+            made.Add((await CreateAsync(NewPatient($"Side{marker}"))).Id);
+        }
+
+        var first = await (await Client.GetAsync($"Patient?family=Side{marker}&_count=3")).ExpectAsync<Bundle>(HttpStatusCode.OK);
+        Assert.Equal(3, first.Entry.Count);
+        var all = await SearchAsync<Patient>($"Patient?family=Side{marker}&_count=3");
+        Assert.Equal(made.Order(), all.Select(p => p.Id).Order());
+    }
+
+    [Fact]
+    public async Task Deleted_resources_and_replaced_values_are_not_found()
+    {
+        var marker = Unique()[..8];
+        var deleted = await CreateAsync(NewPatient($"Borte{marker}"));
+        var renamed = await CreateAsync(NewPatient($"Borte{marker}"));
+        await Client.DeleteAsync($"Patient/{deleted.Id}");
+        renamed.Name[0].Family = $"Ny{marker}";
+        await (await Client.PutAsync($"Patient/{renamed.Id}", FhirClientExtensions.Json(renamed))).ExpectAsync<Patient>(HttpStatusCode.OK);
+
+        Assert.Empty(await SearchAsync<Patient>($"Patient?family=Borte{marker}"));
+        Assert.Equal([renamed.Id], (await SearchAsync<Patient>($"Patient?family=Ny{marker}")).Select(p => p.Id));
+    }
+
+    [Fact]
+    public async Task An_unsupported_parameter_is_reported_when_lenient_and_refused_when_strict()
+    {
+        var marker = Unique()[..8];
+        var patient = await CreateAsync(NewPatient($"Streng{marker}"));
+
+        var lenient = await (await Client.GetAsync($"Patient?family=Streng{marker}&_sort=birthdate")).ExpectAsync<Bundle>(HttpStatusCode.OK);
+        Assert.Contains(lenient.Entry, e => e.Resource.Id == patient.Id);
+        var outcome = (OperationOutcome)lenient.Entry.Single(e => e.Search.Mode == Bundle.SearchEntryMode.Outcome).Resource;
+        Assert.Contains(outcome.Issue, i => i.Diagnostics.Contains("_sort", StringComparison.Ordinal));
+
+        var request = new HttpRequestMessage(HttpMethod.Get, $"Patient?family=Streng{marker}&_sort=birthdate");
+        request.Headers.Add("Prefer", "handling=strict");
+        await (await Client.SendAsync(request)).ExpectOutcomeAsync(HttpStatusCode.BadRequest);
+        await (await Client.GetAsync("Patient?birthdate=not-a-date")).ExpectOutcomeAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task Search_by_POST_with_a_form_body_finds_the_same_as_GET()
+    {
+        var target = await CreateAsync(NewPatient());
+        var form = new FormUrlEncodedContent([KeyValuePair.Create("identifier", $"{target.Identifier[0].System}|{target.Identifier[0].Value}")]);
+
+        var bundle = await (await Client.PostAsync("Patient/_search", form)).ExpectAsync<Bundle>(HttpStatusCode.OK);
+
+        Assert.Equal([target.Id], bundle.Entry.Select(e => e.Resource.Id));
+    }
+}
+
+public sealed class SearchOnSqlite(SqliteHost host) : SearchBehaviour(host), IClassFixture<SqliteHost>;
+
+public sealed class SearchOnPostgres(PostgresHost host) : SearchBehaviour(host), IClassFixture<PostgresHost>;
