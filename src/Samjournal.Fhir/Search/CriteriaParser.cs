@@ -115,7 +115,7 @@ public static class CriteriaParser
 
         if (KindOf(paramType) is not { } kind)
         {
-            return $"Parameter '{code}' ({paramType.ToString().ToLowerInvariant()}) is not supported yet; token, string, reference, uri and date parameters are.";
+            return $"Parameter '{code}' ({paramType.ToString().ToLowerInvariant()}) is not supported yet; token, string, reference, uri, date, number and quantity parameters are.";
         }
 
         var allowed = kind switch
@@ -133,6 +133,8 @@ public static class CriteriaParser
         SearchParamType.Reference => ClauseKind.Reference,
         SearchParamType.Uri => ClauseKind.Uri,
         SearchParamType.Date => ClauseKind.Date,
+        SearchParamType.Number => ClauseKind.Number,
+        SearchParamType.Quantity => ClauseKind.Quantity,
         _ => null,
     };
 
@@ -157,9 +159,37 @@ public static class CriteriaParser
         }
 
         var kind = KindOf(paramType)!.Value;
-        return kind != ClauseKind.Date
-            ? new SearchClause(code, kind, modifier, values)
-            : new SearchClause(code, kind, modifier, values) { DateRanges = values.Select(v => ParseDate(code, v)).ToList() };
+        return kind switch
+        {
+            ClauseKind.Date => new SearchClause(code, kind, modifier, values) { DateRanges = values.Select(v => ParseDate(code, v)).ToList() },
+            ClauseKind.Number or ClauseKind.Quantity => new SearchClause(code, kind, modifier, values) { Numbers = values.Select(v => ParseNumber(code, v, kind == ClauseKind.Quantity)).ToList() },
+            _ => new SearchClause(code, kind, modifier, values),
+        };
+    }
+
+    /// <summary><c>[prefix]number</c>, and for quantities <c>[prefix]number|system|code</c> or <c>number||code</c>.</summary>
+    internal static NumberCriterion ParseNumber(string code, string value, bool quantity)
+    {
+        var parts = value.Split('|');
+        if (parts.Length is not (1 or 3) || (!quantity && parts.Length != 1))
+        {
+            throw FhirOperationException.BadRequest($"'{value}' is not a {(quantity ? "quantity (number|system|code)" : "number")} for '{code}'.");
+        }
+
+        var text = parts[0];
+        var prefix = text.Length > 2 && DatePrefixes.Contains(text[..2], StringComparer.Ordinal) ? text[..2] : "eq";
+        if (prefix != "eq" || text.StartsWith("eq", StringComparison.Ordinal))
+        {
+            text = text[2..];
+        }
+
+        if (!decimal.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign | System.Globalization.NumberStyles.AllowDecimalPoint | System.Globalization.NumberStyles.AllowExponent, System.Globalization.CultureInfo.InvariantCulture, out var number))
+        {
+            throw FhirOperationException.BadRequest($"'{value}' is not a number for '{code}': write it like 5.4 or gt5.4.");
+        }
+
+        var (low, high) = Indexing.IndexExtractor.PrecisionRange(number);
+        return new NumberCriterion(prefix, number, low, high, parts.Length == 3 && parts[1].Length > 0 ? parts[1] : null, parts.Length == 3 && parts[2].Length > 0 ? parts[2] : null);
     }
 
     internal static DateCriterion ParseDate(string code, string value)

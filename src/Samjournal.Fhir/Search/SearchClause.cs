@@ -9,6 +9,8 @@ public enum ClauseKind
     Reference,
     Uri,
     Date,
+    Number,
+    Quantity,
 }
 
 /// <summary>
@@ -18,7 +20,13 @@ public enum ClauseKind
 public sealed record SearchClause(string Param, ClauseKind Kind, string? Modifier, IReadOnlyList<string> Values)
 {
     public IReadOnlyList<DateCriterion> DateRanges { get; init; } = [];
+
+    public IReadOnlyList<NumberCriterion> Numbers { get; init; } = [];
 }
+
+/// <summary>A number or quantity search value: prefix, the value with its implicit precision range
+/// [Low, High), and for quantities the optional system and code.</summary>
+public readonly record struct NumberCriterion(string Prefix, decimal Value, decimal Low, decimal High, string? System, string? Code);
 
 /// <summary>A date search value: the prefix and the value's range [Start, End).</summary>
 public readonly record struct DateCriterion(string Prefix, DateTimeOffset Start, DateTimeOffset End);

@@ -157,6 +157,8 @@ internal sealed partial class StoreSession
             ClauseKind.Reference => ("idx_reference", clause.Values.Select(v => ReferenceCondition(bind, v))),
             ClauseKind.Uri => ("idx_uri", clause.Values.Select(v => $"x.uri = {bind.Value(v)}")),
             ClauseKind.Date => ("idx_date", clause.DateRanges.Select(d => DateCondition(bind, d))),
+            ClauseKind.Number => ("idx_number", clause.Numbers.Select(n => NumberCondition(bind, n))),
+            ClauseKind.Quantity => ("idx_quantity", clause.Numbers.Select(n => QuantityCondition(bind, n))),
             _ => throw new ArgumentOutOfRangeException(nameof(clause), clause.Kind, "unsupported clause kind"),
         };
 
@@ -233,6 +235,41 @@ internal sealed partial class StoreSession
             "eb" => $"x.end_us <= {start}",
             _ => $"(x.start_us < {end} AND x.end_us > {start})", // ap: overlap
         };
+    }
+
+    private static string NumberCondition(Binder bind, NumberCriterion n)
+    {
+        var value = bind.Value(n.Value);
+        return n.Prefix switch
+        {
+            // Equal within the precision of the value as written: 100 matches [99.5, 100.5).
+            "eq" => $"(x.value >= {bind.Value(n.Low)} AND x.value < {bind.Value(n.High)})",
+            "ne" => $"NOT (x.value >= {bind.Value(n.Low)} AND x.value < {bind.Value(n.High)})",
+            "gt" or "sa" => $"x.value > {value}",
+            "lt" or "eb" => $"x.value < {value}",
+            "ge" => $"x.value >= {value}",
+            "le" => $"x.value <= {value}",
+            _ => $"(x.value >= {bind.Value(n.Value - (Math.Abs(n.Value) / 10))} AND x.value <= {bind.Value(n.Value + (Math.Abs(n.Value) / 10))})", // ap: within 10 %
+        };
+    }
+
+    private static string QuantityCondition(Binder bind, NumberCriterion n)
+    {
+        var condition = NumberCondition(bind, n);
+        if (n.Code is not null)
+        {
+            // Without a system the code may be written as the unit the sender displayed.
+            condition += n.System is null
+                ? $" AND (x.code = {bind.Value(n.Code)} OR x.unit = {bind.Value(n.Code)})"
+                : $" AND x.code = {bind.Value(n.Code)}";
+        }
+
+        if (n.System is not null)
+        {
+            condition += $" AND x.system = {bind.Value(n.System)}";
+        }
+
+        return "(" + condition + ")";
     }
 
     /// <summary>Binds values as numbered parameters and returns their placeholders, so SQL is

@@ -24,7 +24,7 @@ internal sealed class CapabilityStatementBuilder(TimeProvider time)
 
     // The parameter types search answers today (see SearchEndpoints); others are not listed.
     private static readonly SearchParamType[] Searchable =
-        [SearchParamType.Token, SearchParamType.String, SearchParamType.Reference, SearchParamType.Uri, SearchParamType.Date];
+        [SearchParamType.Token, SearchParamType.String, SearchParamType.Reference, SearchParamType.Uri, SearchParamType.Date, SearchParamType.Number, SearchParamType.Quantity];
 
     private static readonly ILookup<string, Hl7.Fhir.Model.SearchParamDefinition> ParamsByType = Hl7.Fhir.Model.ModelInfo.SearchParameters
         .Where(p => p.Resource is not null && p.Code is not null && Searchable.Contains(p.Type))

@@ -88,6 +88,45 @@ public abstract class SearchBehaviour(SamjournalHost host) : RestTestBase(host)
     }
 
     [Fact]
+    public async Task Quantity_and_number_searches_honour_prefixes_units_and_precision()
+    {
+        var marker = Unique()[..8];
+        var patient = await CreateAsync(NewPatient());
+        var values = new[] { 4.9m, 5.4m, 5.44m, 6.1m };
+        var made = new List<(string Id, decimal Value)>();
+        foreach (var value in values)
+        {
+            var observation = new Observation
+            {
+                Status = ObservationStatus.Final,
+                Code = new CodeableConcept("urn:test:" + marker, "glucose"),
+                Subject = new ResourceReference($"Patient/{patient.Id}"),
+                Value = new Quantity { Value = value, System = "http://unitsofmeasure.org", Code = "mmol/L", Unit = "mmol/L" },
+            };
+            made.Add(((await (await Client.PostAsync("Observation", FhirClientExtensions.Json(observation))).ExpectAsync<Observation>(HttpStatusCode.Created)).Id, value));
+        }
+
+        var scope = $"subject=Patient/{patient.Id}";
+        Assert.Equal(
+            made.Where(m => m.Value > 5.4m).Select(m => m.Id).Order(),
+            (await SearchAsync<Observation>($"Observation?{scope}&value-quantity=gt5.4|http://unitsofmeasure.org|mmol/L")).Select(o => o.Id).Order());
+        Assert.Equal(
+            made.Where(m => m.Value >= 5.35m && m.Value < 5.45m).Select(m => m.Id).Order(),
+            (await SearchAsync<Observation>($"Observation?{scope}&value-quantity=5.4||mmol/L")).Select(o => o.Id).Order());
+        Assert.Empty(await SearchAsync<Observation>($"Observation?{scope}&value-quantity=5.4|http://unitsofmeasure.org|mg/dL"));
+
+        var risk = new RiskAssessment
+        {
+            Status = ObservationStatus.Final,
+            Subject = new ResourceReference($"Patient/{patient.Id}"),
+            Prediction = [new RiskAssessment.PredictionComponent { Probability = new FhirDecimal(0.25m) }],
+        };
+        var stored = await (await Client.PostAsync("RiskAssessment", FhirClientExtensions.Json(risk))).ExpectAsync<RiskAssessment>(HttpStatusCode.Created);
+        Assert.Equal([stored.Id], (await SearchAsync<RiskAssessment>($"RiskAssessment?subject=Patient/{patient.Id}&probability=ge0.2")).Select(r => r.Id));
+        Assert.Empty(await SearchAsync<RiskAssessment>($"RiskAssessment?subject=Patient/{patient.Id}&probability=gt0.3"));
+    }
+
+    [Fact]
     public async Task Paging_returns_every_match_once()
     {
         var marker = Unique()[..8];
