@@ -11,6 +11,9 @@ public enum ClauseKind
     Date,
     Number,
     Quantity,
+
+    /// <summary>In the compartment of the patient whose id is the single value.</summary>
+    PatientCompartment,
 }
 
 /// <summary>

@@ -100,6 +100,9 @@ internal static class Schema
             CREATE INDEX ix_uri ON idx_uri (param_id, uri);
             CREATE INDEX ix_uri_res ON idx_uri (res_key);
             """,
+
+            // 2: compartment search (Patient/{id}/Observation) filters heads by their patient.
+            "CREATE INDEX ix_resources_compartment ON resources (compartment_key, type_id);",
         ];
     }
 }

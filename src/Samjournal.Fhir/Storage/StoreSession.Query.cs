@@ -139,6 +139,11 @@ internal sealed partial class StoreSession
 
     private string ClauseSql(Binder bind, short typeId, SearchClause clause)
     {
+        if (clause.Kind == ClauseKind.PatientCompartment)
+        {
+            return $"r.compartment_key = (SELECT p.res_key FROM resources p WHERE p.type_id = {bind.Value(_store.TypeId("Patient"))} AND p.id = {bind.Value(clause.Values[0])})";
+        }
+
         if (clause.Kind == ClauseKind.Id)
         {
             return "r.id IN (" + string.Join(", ", clause.Values.Select(bind.Value)) + ")";

@@ -37,6 +37,9 @@ internal static class FhirEndpoints
         fhir.MapPost("/{type}/{id}/$validate", ValidationEndpoints.ValidateInstance).WithName("validate-instance-post");
         fhir.MapGet("/{type}/{id}/_history", (HttpContext http, ScopedRepository repo, string type, string id) => History(http, repo, type, id)).WithName("history-instance");
         fhir.MapGet("/{type}/{id}/_history/{vid}", VRead).WithName("vread");
+
+        // Resource types start with a capital letter; _history and $validate never match here.
+        fhir.MapGet("/Patient/{id}/{type:regex(^[A-Z][A-Za-z]+$)}", SearchEndpoints.GetInPatientCompartment).WithName("search-compartment");
     }
 
     private static async Task Read(HttpContext http, ScopedRepository repo, string type, string id)

@@ -23,7 +23,23 @@ internal static class SearchEndpoints
     private static readonly HashSet<string> Handled = new(StringComparer.Ordinal) { "_count", "_page", "_format", "_pretty", "_summary", "_elements" };
 
     public static Task Get(HttpContext http, ScopedRepository repo, string type) =>
-        SearchAsync(http, repo, type, http.Request.Query.SelectMany(q => q.Value.Select(v => KeyValuePair.Create(q.Key, v ?? ""))).ToList());
+        SearchAsync(http, repo, type, QueryOf(http.Request), compartment: null);
+
+    /// <summary>Patient compartment search: <c>Patient/{id}/{type}?...</c>, the resources of that type
+    /// filed under the patient (the compartment key written with each resource).</summary>
+    public static Task GetInPatientCompartment(HttpContext http, ScopedRepository repo, string id, string type)
+    {
+        Samjournal.Fhir.Interactions.ResourceIds.RequireId(id);
+        if (!Samjournal.Fhir.Indexing.PatientCompartmentDefinition.ParamsByType.ContainsKey(type) && type != "Patient")
+        {
+            throw FhirError.BadRequest($"{type} is not in the Patient compartment.");
+        }
+
+        return SearchAsync(http, repo, type, QueryOf(http.Request), compartment: id);
+    }
+
+    private static List<KeyValuePair<string, string>> QueryOf(HttpRequest request) =>
+        request.Query.SelectMany(q => q.Value.Select(v => KeyValuePair.Create(q.Key, v ?? ""))).ToList();
 
     public static async Task Post(HttpContext http, ScopedRepository repo, string type)
     {
@@ -34,15 +50,20 @@ internal static class SearchEndpoints
 
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
         var parameters = http.Request.Query.Concat(form).SelectMany(q => q.Value.Select(v => KeyValuePair.Create(q.Key, v ?? ""))).ToList();
-        await SearchAsync(http, repo, type, parameters);
+        await SearchAsync(http, repo, type, parameters, compartment: null);
     }
 
-    private static async Task SearchAsync(HttpContext http, ScopedRepository repo, string type, List<KeyValuePair<string, string>> parameters)
+    private static async Task SearchAsync(HttpContext http, ScopedRepository repo, string type, List<KeyValuePair<string, string>> parameters, string? compartment)
     {
         var strict = http.Request.Headers["Prefer"].ToString().Contains("handling=strict", StringComparison.OrdinalIgnoreCase);
         var ignored = new List<string>();
         var criteria = parameters.Where(p => !Handled.Contains(p.Key)).ToList();
-        var clauses = CriteriaParser.ParseSearch(type, criteria, strict, ignored);
+        var clauses = CriteriaParser.ParseSearch(type, criteria, strict, ignored).ToList();
+        if (compartment is not null)
+        {
+            clauses.Add(new SearchClause("_compartment", ClauseKind.PatientCompartment, null, [compartment]));
+        }
+
         var count = Number(parameters, "_count") ?? DefaultCount;
         if (count is < 1 or > MaxCount)
         {
@@ -50,7 +71,8 @@ internal static class SearchEndpoints
         }
 
         var page = await repo.SearchAsync(type, clauses, (int)count, Number(parameters, "_page"), http.RequestAborted);
-        await FhirHttp.WriteResourceAsync(http, ToBundle(http.Request, type, parameters, page, ignored));
+        var path = compartment is null ? type : $"Patient/{compartment}/{type}";
+        await FhirHttp.WriteResourceAsync(http, ToBundle(http.Request, path, parameters, page, ignored));
     }
 
     private static long? Number(List<KeyValuePair<string, string>> parameters, string name)
@@ -66,11 +88,11 @@ internal static class SearchEndpoints
             : throw FhirError.BadRequest($"{name} '{text}' is not a whole number.");
     }
 
-    private static Bundle ToBundle(HttpRequest request, string type, List<KeyValuePair<string, string>> parameters, SearchPage page, List<string> ignored)
+    private static Bundle ToBundle(HttpRequest request, string path, List<KeyValuePair<string, string>> parameters, SearchPage page, List<string> ignored)
     {
         var baseUrl = FhirHttp.BaseUrl(request);
         string Link(IEnumerable<KeyValuePair<string, string>> ps) =>
-            $"{baseUrl}/{type}?{string.Join('&', ps.Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}"))}";
+            $"{baseUrl}/{path}?{string.Join('&', ps.Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}"))}";
 
         var bundle = new Bundle { Type = Bundle.BundleType.Searchset, Id = Guid.CreateVersion7().ToString() };
         bundle.Link.Add(new Bundle.LinkComponent { Relation = "self", Url = Link(parameters) });

@@ -127,6 +127,25 @@ public abstract class SearchBehaviour(SamjournalHost host) : RestTestBase(host)
     }
 
     [Fact]
+    public async Task Compartment_search_returns_only_that_patients_resources()
+    {
+        var marker = Unique()[..8];
+        var patient = await CreateAsync(NewPatient());
+        var other = await CreateAsync(NewPatient());
+        var mine = new[] { await ObservationAsync(patient.Id, "2020-01-01", marker), await ObservationAsync(patient.Id, "2021-01-01", marker) };
+        await ObservationAsync(other.Id, "2020-01-01", marker);
+
+        var found = await SearchAsync<Observation>($"Patient/{patient.Id}/Observation");
+        Assert.Equal(mine.Select(o => o.Id).Order(), found.Select(o => o.Id).Order());
+        var filtered = await SearchAsync<Observation>($"Patient/{patient.Id}/Observation?date=2021");
+        Assert.Equal([mine[1].Id], filtered.Select(o => o.Id));
+
+        await (await Client.GetAsync($"Patient/{patient.Id}/Organization")).ExpectOutcomeAsync(HttpStatusCode.BadRequest);
+        var history = await (await Client.GetAsync($"Patient/{patient.Id}/_history")).ExpectAsync<Bundle>(HttpStatusCode.OK);
+        Assert.Equal(Bundle.BundleType.History, history.Type);
+    }
+
+    [Fact]
     public async Task Paging_returns_every_match_once()
     {
         var marker = Unique()[..8];
