@@ -32,6 +32,9 @@ public sealed class ScopedRepository
     public Task<SearchPage> SearchAsync(string type, IReadOnlyList<Samjournal.Fhir.Search.SearchClause> clauses, int count, long? afterCursor, CancellationToken ct) =>
         _engine.SearchAsync(type, clauses, count, afterCursor, ct);
 
+    public Task<long> CountAsync(string type, IReadOnlyList<Samjournal.Fhir.Search.SearchClause> clauses, CancellationToken ct) =>
+        _engine.CountAsync(type, clauses, ct);
+
     public Task<WriteOutcome> CreateAsync(Resource resource, string? ifNoneExist, CancellationToken ct) => _engine.CreateAsync(resource, ifNoneExist, ct);
 
     public Task<WriteOutcome> UpdateAsync(string type, string id, Resource resource, int? ifMatch, CancellationToken ct) =>

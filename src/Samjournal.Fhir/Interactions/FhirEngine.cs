@@ -64,6 +64,13 @@ internal sealed class FhirEngine
         return await session.SearchAsync(type, clauses, count, afterCursor, ct);
     }
 
+    public async Task<long> CountAsync(string type, IReadOnlyList<Search.SearchClause> clauses, CancellationToken ct)
+    {
+        ResourceIds.RequireType(type);
+        await using var session = await _store.ReadAsync(ct);
+        return await session.CountAsync(type, clauses, ct);
+    }
+
     public Task<WriteOutcome> CreateAsync(Resource resource, string? ifNoneExist, CancellationToken ct) =>
         WriteAsync(w => Operations.CreateAsync(w, resource, ifNoneExist, ct), ct);
 

@@ -90,6 +90,27 @@ internal sealed partial class StoreSession
     public Task<SearchPage> SearchAsync(string type, IReadOnlyList<SearchClause> clauses, int count, long? afterKey, CancellationToken ct) =>
         MatchAsync(type, clauses, count, afterKey, withBody: true, ct);
 
+    /// <summary>How many current resources of a type match all clauses (for <c>_total=accurate</c>).</summary>
+    public async Task<long> CountAsync(string type, IReadOnlyList<SearchClause> clauses, CancellationToken ct)
+    {
+        if (!_store.TryTypeId(type, out var typeId))
+        {
+            return 0;
+        }
+
+        await FlushAsync(ct);
+        await using var cmd = Command("");
+        var bind = new Binder(cmd);
+        var sql = new StringBuilder($"SELECT COUNT(*) FROM resources r WHERE r.type_id = {bind.Value(typeId)} AND r.version > 0 AND r.deleted = {bind.Value(false)}");
+        foreach (var clause in clauses)
+        {
+            sql.Append(" AND ").Append(ClauseSql(bind, typeId, clause));
+        }
+
+        cmd.CommandText = sql.ToString();
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     private async Task<SearchPage> MatchAsync(string type, IReadOnlyList<SearchClause> clauses, int count, long? afterKey, bool withBody, CancellationToken ct)
     {
         if (!_store.TryTypeId(type, out var typeId))

@@ -20,7 +20,7 @@ internal static class SearchEndpoints
     public const int MaxCount = 1000;
 
     // Result parameters this endpoint honours; _summary, _elements and _format shape the entries.
-    private static readonly HashSet<string> Handled = new(StringComparer.Ordinal) { "_count", "_page", "_format", "_pretty", "_summary", "_elements" };
+    private static readonly HashSet<string> Handled = new(StringComparer.Ordinal) { "_count", "_page", "_format", "_pretty", "_summary", "_elements", "_total" };
 
     public static Task Get(HttpContext http, ScopedRepository repo, string type) =>
         SearchAsync(http, repo, type, QueryOf(http.Request), compartment: null);
@@ -70,9 +70,26 @@ internal static class SearchEndpoints
             throw FhirError.BadRequest($"_count must be between 1 and {MaxCount}.");
         }
 
-        var page = await repo.SearchAsync(type, clauses, (int)count, Number(parameters, "_page"), http.RequestAborted);
+        // The total costs a second query over every match, so it is counted only when asked for
+        // (_total=accurate or _summary=count); the default (none) keeps large searches cheap.
+        var totalMode = parameters.LastOrDefault(p => p.Key == "_total").Value ?? "none";
+        var countOnly = parameters.Any(p => p.Key == "_summary" && p.Value == "count");
+        if (totalMode is not ("none" or "estimate" or "accurate"))
+        {
+            throw FhirError.BadRequest($"_total '{totalMode}' is not one of none, estimate, accurate.");
+        }
+
+        var page = countOnly
+            ? new SearchPage([], null)
+            : await repo.SearchAsync(type, clauses, (int)count, Number(parameters, "_page"), http.RequestAborted);
         var path = compartment is null ? type : $"Patient/{compartment}/{type}";
-        await FhirHttp.WriteResourceAsync(http, ToBundle(http.Request, path, parameters, page, ignored));
+        var bundle = ToBundle(http.Request, path, parameters, page, ignored);
+        if (countOnly || totalMode == "accurate")
+        {
+            bundle.Total = (int)Math.Min(int.MaxValue, await repo.CountAsync(type, clauses, http.RequestAborted));
+        }
+
+        await FhirHttp.WriteResourceAsync(http, bundle);
     }
 
     private static long? Number(List<KeyValuePair<string, string>> parameters, string name)

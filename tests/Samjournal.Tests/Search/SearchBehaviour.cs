@@ -157,6 +157,12 @@ public abstract class SearchBehaviour(SamjournalHost host) : RestTestBase(host)
 
         var first = await (await Client.GetAsync($"Patient?family=Side{marker}&_count=3")).ExpectAsync<Bundle>(HttpStatusCode.OK);
         Assert.Equal(3, first.Entry.Count);
+        Assert.Null(first.Total);
+        var counted = await (await Client.GetAsync($"Patient?family=Side{marker}&_count=3&_total=accurate")).ExpectAsync<Bundle>(HttpStatusCode.OK);
+        Assert.Equal(7, counted.Total);
+        var countOnly = await (await Client.GetAsync($"Patient?family=Side{marker}&_summary=count")).ExpectAsync<Bundle>(HttpStatusCode.OK);
+        Assert.Equal(7, countOnly.Total);
+        Assert.Empty(countOnly.Entry);
         var all = await SearchAsync<Patient>($"Patient?family=Side{marker}&_count=3");
         Assert.Equal(made.Order(), all.Select(p => p.Id).Order());
     }
