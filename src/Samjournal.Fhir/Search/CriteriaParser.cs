@@ -118,10 +118,11 @@ public static class CriteriaParser
             return $"Parameter '{code}' ({paramType.ToString().ToLowerInvariant()}) is not supported yet; token, string, reference, uri, date, number and quantity parameters are.";
         }
 
-        var allowed = kind switch
+        var allowed = modifier is null or "missing" || kind switch
         {
-            ClauseKind.String => modifier is null or "exact" or "contains",
-            _ => modifier is null,
+            ClauseKind.String => modifier is "exact" or "contains",
+            ClauseKind.Token => modifier is "not",
+            _ => false,
         };
         return allowed ? null : $"Modifier ':{modifier}' is not supported on '{code}'.";
     }
@@ -159,6 +160,13 @@ public static class CriteriaParser
         }
 
         var kind = KindOf(paramType)!.Value;
+        if (modifier == "missing")
+        {
+            return values is ["true"] or ["false"]
+                ? new SearchClause(code, kind, modifier, values)
+                : throw FhirOperationException.BadRequest($"'{code}:missing' takes true or false.");
+        }
+
         return kind switch
         {
             ClauseKind.Date => new SearchClause(code, kind, modifier, values) { DateRanges = values.Select(v => ParseDate(code, v)).ToList() },

@@ -176,7 +176,25 @@ internal sealed partial class StoreSession
             return "1 = 0";
         }
 
-        var (table, alternatives) = clause.Kind switch
+        var table = clause.Kind switch
+        {
+            ClauseKind.Token => "idx_token",
+            ClauseKind.String => "idx_string",
+            ClauseKind.Reference => "idx_reference",
+            ClauseKind.Uri => "idx_uri",
+            ClauseKind.Date => "idx_date",
+            ClauseKind.Number => "idx_number",
+            ClauseKind.Quantity => "idx_quantity",
+            _ => throw new ArgumentOutOfRangeException(nameof(clause), clause.Kind, "unsupported clause kind"),
+        };
+        var any = $"SELECT 1 FROM {table} x WHERE x.res_key = r.res_key AND x.param_id = {bind.Value(paramId)}";
+        if (clause.Modifier == "missing")
+        {
+            // :missing=true: no value indexed for the parameter at all; false: at least one.
+            return clause.Values[0] == "true" ? $"NOT EXISTS ({any})" : $"EXISTS ({any})";
+        }
+
+        var (_, alternatives) = clause.Kind switch
         {
             ClauseKind.Token => ("idx_token", clause.Values.Select(v => TokenCondition(bind, v))),
             ClauseKind.String => ("idx_string", clause.Values.Select(v => StringCondition(bind, clause.Modifier, v))),
@@ -188,7 +206,8 @@ internal sealed partial class StoreSession
             _ => throw new ArgumentOutOfRangeException(nameof(clause), clause.Kind, "unsupported clause kind"),
         };
 
-        return $"EXISTS (SELECT 1 FROM {table} x WHERE x.res_key = r.res_key AND x.param_id = {bind.Value(paramId)} AND ({string.Join(" OR ", alternatives)}))";
+        // :not (tokens): no value of the parameter matches, which includes having none (search.html#token).
+        return $"{(clause.Modifier == "not" ? "NOT " : "")}EXISTS ({any} AND ({string.Join(" OR ", alternatives)}))";
     }
 
     private static string TokenCondition(Binder bind, string value)

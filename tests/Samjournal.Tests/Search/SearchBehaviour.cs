@@ -146,6 +146,30 @@ public abstract class SearchBehaviour(SamjournalHost host) : RestTestBase(host)
     }
 
     [Fact]
+    public async Task Missing_and_not_modifiers_follow_the_spec()
+    {
+        var marker = Unique()[..8];
+        var male = NewPatient($"Mod{marker}");
+        male.Gender = AdministrativeGender.Male;
+        var female = NewPatient($"Mod{marker}");
+        var unknown = NewPatient($"Mod{marker}");
+        unknown.Gender = null;
+        var ids = new Dictionary<string, string>
+        {
+            ["male"] = (await CreateAsync(male)).Id,
+            ["female"] = (await CreateAsync(female)).Id,
+            ["none"] = (await CreateAsync(unknown)).Id,
+        };
+
+        async Task<IEnumerable<string>> Ids(string query) => (await SearchAsync<Patient>($"Patient?family=Mod{marker}&{query}")).Select(p => p.Id!).Order();
+
+        Assert.Equal([ids["none"]], await Ids("gender:missing=true"));
+        Assert.Equal(new[] { ids["male"], ids["female"] }.Order(), await Ids("gender:missing=false"));
+        Assert.Equal(new[] { ids["female"], ids["none"] }.Order(), await Ids("gender:not=male"));
+        await (await Client.GetAsync($"Patient?gender:missing=maybe")).ExpectOutcomeAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
     public async Task Paging_returns_every_match_once()
     {
         var marker = Unique()[..8];
