@@ -64,6 +64,18 @@ internal sealed class FhirEngine
         return await session.SearchAsync(type, clauses, count, afterCursor, ct);
     }
 
+    public async Task<List<StoredVersion>> IncludeAsync(string sourceType, IReadOnlyList<string> sourceIds, string param, string? targetType, int limit, CancellationToken ct)
+    {
+        await using var session = await _store.ReadAsync(ct);
+        return await session.IncludeAsync(sourceType, sourceIds, param, targetType, limit, ct);
+    }
+
+    public async Task<List<StoredVersion>> RevIncludeAsync(string sourceType, string param, string targetType, IReadOnlyList<string> targetIds, int limit, CancellationToken ct)
+    {
+        await using var session = await _store.ReadAsync(ct);
+        return await session.RevIncludeAsync(sourceType, param, targetType, targetIds, limit, ct);
+    }
+
     public async Task<long> CountAsync(string type, IReadOnlyList<Search.SearchClause> clauses, CancellationToken ct)
     {
         ResourceIds.RequireType(type);

@@ -20,7 +20,10 @@ internal static class SearchEndpoints
     public const int MaxCount = 1000;
 
     // Result parameters this endpoint honours; _summary, _elements and _format shape the entries.
-    private static readonly HashSet<string> Handled = new(StringComparer.Ordinal) { "_count", "_page", "_format", "_pretty", "_summary", "_elements", "_total" };
+    private static readonly HashSet<string> Handled = new(StringComparer.Ordinal) { "_count", "_page", "_format", "_pretty", "_summary", "_elements", "_total", "_include", "_revinclude" };
+
+    // Included resources per page; more is said in an OperationOutcome entry, never dropped silently.
+    public const int IncludeLimit = 1000;
 
     public static Task Get(HttpContext http, ScopedRepository repo, string type) =>
         SearchAsync(http, repo, type, QueryOf(http.Request), compartment: null);
@@ -82,14 +85,107 @@ internal static class SearchEndpoints
         var page = countOnly
             ? new SearchPage([], null)
             : await repo.SearchAsync(type, clauses, (int)count, Number(parameters, "_page"), http.RequestAborted);
+        var includes = IncludeSpecs(type, parameters, strict, ignored);
         var path = compartment is null ? type : $"Patient/{compartment}/{type}";
         var bundle = ToBundle(http.Request, path, parameters, page, ignored);
+        await AddIncludesAsync(repo, FhirHttp.BaseUrl(http.Request), type, page, includes, bundle, http.RequestAborted);
         if (countOnly || totalMode == "accurate")
         {
             bundle.Total = (int)Math.Min(int.MaxValue, await repo.CountAsync(type, clauses, http.RequestAborted));
         }
 
         await FhirHttp.WriteResourceAsync(http, bundle);
+    }
+
+    /// <summary>_include=Type:param[:target] (Type is the searched type) and _revinclude=Type:param;
+    /// :iterate and * are not supported yet.</summary>
+    private static List<(bool Reverse, string SourceType, string Param, string? Target)> IncludeSpecs(
+        string type, List<KeyValuePair<string, string>> parameters, bool strict, List<string> ignored)
+    {
+        var specs = new List<(bool, string, string, string?)>();
+        foreach (var (name, value) in parameters.Where(p => p.Key.StartsWith("_include", StringComparison.Ordinal) || p.Key.StartsWith("_revinclude", StringComparison.Ordinal)))
+        {
+            var reverse = name.StartsWith("_revinclude", StringComparison.Ordinal);
+            var parts = value.Split(':');
+            string? problem = null;
+            if (name is not ("_include" or "_revinclude"))
+            {
+                problem = $"'{name}' (iterate) is not supported yet.";
+            }
+            else if (parts.Length is < 2 or > 3 || parts[1] == "*")
+            {
+                problem = $"{name}={value} is not supported: use Type:parameter or Type:parameter:TargetType.";
+            }
+            else if (!reverse && parts[0] != type)
+            {
+                problem = $"_include={value} must start with the searched type {type}.";
+            }
+            else if (!Hl7.Fhir.Model.ModelInfo.SearchParameters.Any(d => d.Resource == parts[0] && d.Code == parts[1] && d.Type == SearchParamType.Reference))
+            {
+                problem = $"{name}={value}: '{parts[1]}' is not a reference parameter of {parts[0]}.";
+            }
+
+            if (problem is not null)
+            {
+                if (strict)
+                {
+                    throw FhirError.BadRequest(problem);
+                }
+
+                ignored.Add(problem);
+                continue;
+            }
+
+            specs.Add((reverse, parts[0], parts[1], parts.Length == 3 ? parts[2] : null));
+        }
+
+        return specs;
+    }
+
+    private static async Task AddIncludesAsync(
+        ScopedRepository repo, string baseUrl, string type, SearchPage page, List<(bool Reverse, string SourceType, string Param, string? Target)> includes, Bundle bundle, CancellationToken ct)
+    {
+        if (includes.Count == 0 || page.Matches.Count == 0)
+        {
+            return;
+        }
+
+        var ids = page.Matches.Select(m => m.Id).ToList();
+        var seen = page.Matches.Select(m => m.Type + "/" + m.Id).ToHashSet(StringComparer.Ordinal);
+        var warnings = new List<string>();
+        foreach (var (reverse, sourceType, param, target) in includes)
+        {
+            var found = reverse
+                ? await repo.RevIncludeAsync(sourceType, param, type, ids, IncludeLimit, ct)
+                : await repo.IncludeAsync(sourceType, ids, param, target, IncludeLimit, ct);
+            if (found.Count > IncludeLimit)
+            {
+                warnings.Add($"{(reverse ? "_revinclude" : "_include")}={sourceType}:{param} matched more than {IncludeLimit} resources for this page; only the first {IncludeLimit} are included. Use a smaller _count.");
+                found = found.Take(IncludeLimit).ToList();
+            }
+
+            foreach (var resource in found.Where(r => seen.Add(r.Type + "/" + r.Id)))
+            {
+                bundle.Entry.Add(new Bundle.EntryComponent
+                {
+                    FullUrl = $"{baseUrl}/{resource.Type}/{resource.Id}",
+                    Resource = FhirFormat.Parse(resource.Json!, FhirMediaType.Json),
+                    Search = new Bundle.SearchComponent { Mode = Bundle.SearchEntryMode.Include },
+                });
+            }
+        }
+
+        if (warnings.Count > 0)
+        {
+            bundle.Entry.Add(new Bundle.EntryComponent
+            {
+                Resource = new OperationOutcome
+                {
+                    Issue = warnings.Select(w => new OperationOutcome.IssueComponent { Severity = OperationOutcome.IssueSeverity.Warning, Code = OperationOutcome.IssueType.TooCostly, Diagnostics = w }).ToList(),
+                },
+                Search = new Bundle.SearchComponent { Mode = Bundle.SearchEntryMode.Outcome },
+            });
+        }
     }
 
     private static long? Number(List<KeyValuePair<string, string>> parameters, string name)

@@ -170,6 +170,26 @@ public abstract class SearchBehaviour(SamjournalHost host) : RestTestBase(host)
     }
 
     [Fact]
+    public async Task Include_and_revinclude_bring_the_referenced_and_referring_resources()
+    {
+        var marker = Unique()[..8];
+        var patient = await CreateAsync(NewPatient($"Inkl{marker}"));
+        var observations = new[] { await ObservationAsync(patient.Id, "2020-01-01", marker), await ObservationAsync(patient.Id, "2021-01-01", marker) };
+
+        var included = await (await Client.GetAsync($"Observation?code=urn:test:{marker}|hb&_include=Observation:subject")).ExpectAsync<Bundle>(HttpStatusCode.OK);
+        Assert.Equal(observations.Select(o => o.Id).Order(), included.Entry.Where(e => e.Search.Mode == Bundle.SearchEntryMode.Match).Select(e => e.Resource.Id).Order());
+        Assert.Equal([patient.Id], included.Entry.Where(e => e.Search.Mode == Bundle.SearchEntryMode.Include).Select(e => e.Resource.Id));
+
+        var reverse = await (await Client.GetAsync($"Patient?family=Inkl{marker}&_revinclude=Observation:subject")).ExpectAsync<Bundle>(HttpStatusCode.OK);
+        Assert.Equal([patient.Id], reverse.Entry.Where(e => e.Search.Mode == Bundle.SearchEntryMode.Match).Select(e => e.Resource.Id));
+        Assert.Equal(observations.Select(o => o.Id).Order(), reverse.Entry.Where(e => e.Search.Mode == Bundle.SearchEntryMode.Include).Select(e => e.Resource.Id).Order());
+
+        var strict = new HttpRequestMessage(HttpMethod.Get, $"Observation?code=urn:test:{marker}|hb&_include:iterate=Observation:subject");
+        strict.Headers.Add("Prefer", "handling=strict");
+        await (await Client.SendAsync(strict)).ExpectOutcomeAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
     public async Task Paging_returns_every_match_once()
     {
         var marker = Unique()[..8];
