@@ -98,9 +98,9 @@ public static class CriteriaParser
         var colon = name.IndexOf(':', StringComparison.Ordinal);
         var code = colon < 0 ? name : name[..colon];
         var modifier = colon < 0 ? null : name[(colon + 1)..];
-        if (code.Contains('.', StringComparison.Ordinal))
+        if (name.Contains('.', StringComparison.Ordinal))
         {
-            return $"Chained parameter '{name}' is not supported yet.";
+            return ChainProblem(type, name);
         }
 
         if (code == "_id")
@@ -139,11 +139,50 @@ public static class CriteriaParser
         _ => null,
     };
 
+    /// <summary>One link of chaining (<c>patient.identifier</c>, <c>subject:Patient.name</c>): the
+    /// reference parameter, its target type, and the parameter on the target.</summary>
+    private static (string Reference, List<string> Targets, string Tail)? SplitChain(string type, string name)
+    {
+        var dot = name.IndexOf('.', StringComparison.Ordinal);
+        var head = name[..dot];
+        var tail = name[(dot + 1)..];
+        var colon = head.IndexOf(':', StringComparison.Ordinal);
+        var reference = colon < 0 ? head : head[..colon];
+        var definition = ModelInfo.SearchParameters.FirstOrDefault(p => p.Resource == type && p.Code == reference && p.Type == SearchParamType.Reference);
+        if (definition is null || tail.Contains('.', StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var tailCode = tail.Split(':')[0];
+        var targets = colon >= 0
+            ? [head[(colon + 1)..]]
+            : (definition.Target ?? []).Select(t => t.ToString()).Where(t => ParamTypes.ContainsKey((t, tailCode)) || CommonParams.ContainsKey(tailCode)).ToList();
+        // Several possible targets (Observation.patient: Group or Patient) are all searched, as the spec allows.
+        return targets.Count > 0 ? (reference, targets, tail) : null;
+    }
+
+    private static string? ChainProblem(string type, string name)
+    {
+        if (SplitChain(type, name) is not { } chain)
+        {
+            return $"Chained parameter '{name}' is not supported: one link is, through a reference parameter of {type} to a type that has the chained parameter.";
+        }
+
+        return chain.Targets.Select(t => Unsupported(t, chain.Tail)).FirstOrDefault(p => p is not null);
+    }
+
     private static SearchClause Clause(string type, string name, List<string> values)
     {
         if (Unsupported(type, name) is { } reason)
         {
             throw FhirOperationException.BadRequest(reason + " Conditional criteria must be fully understood.");
+        }
+
+        if (name.Contains('.', StringComparison.Ordinal))
+        {
+            var (reference, targets, tail) = SplitChain(type, name)!.Value;
+            return new SearchClause(reference, ClauseKind.Chain, null, values) { Chain = targets.Select(t => new ChainLink(t, Clause(t, tail, values))).ToList() };
         }
 
         var colon = name.IndexOf(':', StringComparison.Ordinal);

@@ -14,6 +14,9 @@ public enum ClauseKind
 
     /// <summary>In the compartment of the patient whose id is the single value.</summary>
     PatientCompartment,
+
+    /// <summary>A chained parameter: <c>Param</c> is the reference, <see cref="SearchClause.Chain"/> the rest.</summary>
+    Chain,
 }
 
 /// <summary>
@@ -25,7 +28,13 @@ public sealed record SearchClause(string Param, ClauseKind Kind, string? Modifie
     public IReadOnlyList<DateCriterion> DateRanges { get; init; } = [];
 
     public IReadOnlyList<NumberCriterion> Numbers { get; init; } = [];
+
+    /// <summary>For a chain: each possible target type with the clause a target of that type must meet.</summary>
+    public IReadOnlyList<ChainLink> Chain { get; init; } = [];
 }
+
+/// <summary>The target side of a chained parameter: a target type and the clause it must meet.</summary>
+public sealed record ChainLink(string TargetType, SearchClause Inner);
 
 /// <summary>A number or quantity search value: prefix, the value with its implicit precision range
 /// [Low, High), and for quantities the optional system and code.</summary>

@@ -158,16 +158,42 @@ internal sealed partial class StoreSession
         return new SearchPage(matches, more ? lastKey : null);
     }
 
-    private string ClauseSql(Binder bind, short typeId, SearchClause clause)
+    /// <summary>The SQL condition of one clause on the resource row aliased <paramref name="row"/>.</summary>
+    private string ClauseSql(Binder bind, short typeId, SearchClause clause, string row = "r")
     {
+        if (clause.Kind == ClauseKind.Chain)
+        {
+            // One link: a reference of this resource to a current target that meets the inner clause.
+            if (!_store.TryParamId(typeId, clause.Param, out var referenceParam))
+            {
+                return "1 = 0";
+            }
+
+            var links = new List<string>();
+            foreach (var link in clause.Chain)
+            {
+                if (!_store.TryTypeId(link.TargetType, out var targetTypeId))
+                {
+                    continue;
+                }
+
+                var target = bind.Alias("t");
+                links.Add($"EXISTS (SELECT 1 FROM idx_reference c JOIN resources {target} ON {target}.type_id = c.target_type_id AND {target}.id = c.target_id"
+                    + $" WHERE c.res_key = {row}.res_key AND c.param_id = {bind.Value(referenceParam)} AND c.target_type_id = {bind.Value(targetTypeId)}"
+                    + $" AND {target}.version > 0 AND {target}.deleted = {bind.Value(false)} AND {ClauseSql(bind, targetTypeId, link.Inner, target)})");
+            }
+
+            return links.Count == 0 ? "1 = 0" : "(" + string.Join(" OR ", links) + ")";
+        }
+
         if (clause.Kind == ClauseKind.PatientCompartment)
         {
-            return $"r.compartment_key = (SELECT p.res_key FROM resources p WHERE p.type_id = {bind.Value(_store.TypeId("Patient"))} AND p.id = {bind.Value(clause.Values[0])})";
+            return $"{row}.compartment_key = (SELECT p.res_key FROM resources p WHERE p.type_id = {bind.Value(_store.TypeId("Patient"))} AND p.id = {bind.Value(clause.Values[0])})";
         }
 
         if (clause.Kind == ClauseKind.Id)
         {
-            return "r.id IN (" + string.Join(", ", clause.Values.Select(bind.Value)) + ")";
+            return $"{row}.id IN (" + string.Join(", ", clause.Values.Select(bind.Value)) + ")";
         }
 
         if (!_store.TryParamId(typeId, clause.Param, out var paramId))
@@ -187,7 +213,7 @@ internal sealed partial class StoreSession
             ClauseKind.Quantity => "idx_quantity",
             _ => throw new ArgumentOutOfRangeException(nameof(clause), clause.Kind, "unsupported clause kind"),
         };
-        var any = $"SELECT 1 FROM {table} x WHERE x.res_key = r.res_key AND x.param_id = {bind.Value(paramId)}";
+        var any = $"SELECT 1 FROM {table} x WHERE x.res_key = {row}.res_key AND x.param_id = {bind.Value(paramId)}";
         if (clause.Modifier == "missing")
         {
             // :missing=true: no value indexed for the parameter at all; false: at least one.
@@ -322,6 +348,9 @@ internal sealed partial class StoreSession
     private sealed class Binder(DbCommand cmd)
     {
         private int _next;
+
+        /// <summary>A table alias unique in the statement, for nested subqueries.</summary>
+        public string Alias(string prefix) => prefix + _next++.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         public string Value(object? value)
         {

@@ -190,6 +190,26 @@ public abstract class SearchBehaviour(SamjournalHost host) : RestTestBase(host)
     }
 
     [Fact]
+    public async Task A_chained_parameter_finds_observations_by_the_patients_national_id_or_name()
+    {
+        var marker = Unique()[..8];
+        var patient = await CreateAsync(NewPatient($"Kjede{marker}"));
+        var other = await CreateAsync(NewPatient($"Annen{marker}"));
+        var mine = await ObservationAsync(patient.Id, "2020-01-01", marker);
+        await ObservationAsync(other.Id, "2020-01-01", marker);
+        var fnr = $"{patient.Identifier[0].System}|{patient.Identifier[0].Value}";
+
+        Assert.Equal([mine.Id], (await SearchAsync<Observation>($"Observation?patient.identifier={fnr}")).Select(o => o.Id));
+        Assert.Equal([mine.Id], (await SearchAsync<Observation>($"Observation?subject:Patient.family=kjede{marker}")).Select(o => o.Id));
+        Assert.Empty(await SearchAsync<Observation>($"Observation?patient.family=ingen{marker}"));
+
+        // Two links are not supported yet: refused under strict handling rather than ignored.
+        var twoLinks = new HttpRequestMessage(HttpMethod.Get, $"Observation?patient.general-practitioner.name=x");
+        twoLinks.Headers.Add("Prefer", "handling=strict");
+        await (await Client.SendAsync(twoLinks)).ExpectOutcomeAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
     public async Task Paging_returns_every_match_once()
     {
         var marker = Unique()[..8];
