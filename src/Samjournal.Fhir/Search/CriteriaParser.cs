@@ -1,5 +1,6 @@
 using Hl7.Fhir.Model;
 using Samjournal.Fhir.Errors;
+using Samjournal.Fhir.Interactions;
 
 namespace Samjournal.Fhir.Search;
 
@@ -121,7 +122,9 @@ public static class CriteriaParser
         var allowed = modifier is null or "missing" || kind switch
         {
             ClauseKind.String => modifier is "exact" or "contains",
-            ClauseKind.Token => modifier is "not",
+            ClauseKind.Token => modifier is "not" or "text",
+            ClauseKind.Uri => modifier is "below" or "above",
+            ClauseKind.Reference => modifier == "identifier" || (modifier is not null && ResourceIds.IsKnownType(modifier)),
             _ => false,
         };
         return allowed ? null : $"Modifier ':{modifier}' is not supported on '{code}'.";

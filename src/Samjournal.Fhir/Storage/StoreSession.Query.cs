@@ -222,9 +222,14 @@ internal sealed partial class StoreSession
 
         var (_, alternatives) = clause.Kind switch
         {
+            ClauseKind.Token when clause.Modifier == "text" => ("idx_token", clause.Values.Select(v => TextCondition(bind, v))),
             ClauseKind.Token => ("idx_token", clause.Values.Select(v => TokenCondition(bind, v))),
             ClauseKind.String => ("idx_string", clause.Values.Select(v => StringCondition(bind, clause.Modifier, v))),
+            ClauseKind.Reference when clause.Modifier == "identifier" => ("idx_reference", clause.Values.Select(v => ReferenceIdentifierCondition(bind, v))),
+            ClauseKind.Reference when clause.Modifier is not null => ("idx_reference", clause.Values.Select(v => ReferenceCondition(bind, v.Contains('/', StringComparison.Ordinal) ? v : clause.Modifier + "/" + v))),
             ClauseKind.Reference => ("idx_reference", clause.Values.Select(v => ReferenceCondition(bind, v))),
+            ClauseKind.Uri when clause.Modifier == "below" => ("idx_uri", clause.Values.Select(v => $"x.uri LIKE {bind.Value(EscapeLike(v) + "%")} ESCAPE '\\'")),
+            ClauseKind.Uri when clause.Modifier == "above" => ("idx_uri", clause.Values.Select(v => $"substr({bind.Value(v)}, 1, length(x.uri)) = x.uri")),
             ClauseKind.Uri => ("idx_uri", clause.Values.Select(v => $"x.uri = {bind.Value(v)}")),
             ClauseKind.Date => ("idx_date", clause.DateRanges.Select(d => DateCondition(bind, d))),
             ClauseKind.Number => ("idx_number", clause.Numbers.Select(n => NumberCondition(bind, n))),
@@ -254,6 +259,20 @@ internal sealed partial class StoreSession
         return code.Length == 0
             ? $"x.system = {bind.Value(system)}"
             : $"(x.code = {bind.Value(code)} AND x.system = {bind.Value(system)})";
+    }
+
+    /// <summary>:text on tokens: the display or CodeableConcept text starts with the value, ignoring
+    /// case (SQLite's LOWER folds ASCII letters only).</summary>
+    private static string TextCondition(Binder bind, string value) =>
+        $"LOWER(x.text) LIKE {bind.Value(EscapeLike(value.ToLowerInvariant()) + "%")} ESCAPE '\\'";
+
+    /// <summary>:identifier on references: Reference.identifier matches system|value.</summary>
+    private static string ReferenceIdentifierCondition(Binder bind, string value)
+    {
+        var bar = value.IndexOf('|', StringComparison.Ordinal);
+        return bar < 0
+            ? $"x.identifier_value = {bind.Value(value)}"
+            : $"(x.identifier_value = {bind.Value(value[(bar + 1)..])} AND x.identifier_system = {bind.Value(value[..bar])})";
     }
 
     private static string StringCondition(Binder bind, string? modifier, string value)

@@ -210,6 +210,32 @@ public abstract class SearchBehaviour(SamjournalHost host) : RestTestBase(host)
     }
 
     [Fact]
+    public async Task Text_type_identifier_below_and_above_modifiers_match_as_the_spec_says()
+    {
+        var marker = Unique()[..8];
+        var patient = await CreateAsync(NewPatient());
+        var observation = new Observation
+        {
+            Status = ObservationStatus.Final,
+            Code = new CodeableConcept("urn:test:" + marker, "hb", $"Hemoglobin {marker}"),
+            Subject = new ResourceReference($"Patient/{patient.Id}"),
+            Performer = [new ResourceReference { Identifier = new Identifier("urn:oid:2.16.578.1.12.4.1.4.4", marker) }],
+        };
+        var stored = await (await Client.PostAsync("Observation", FhirClientExtensions.Json(observation))).ExpectAsync<Observation>(HttpStatusCode.Created);
+
+        Assert.Equal([stored.Id], (await SearchAsync<Observation>($"Observation?code:text=hemoglobin {marker}")).Select(o => o.Id));
+        Assert.Equal([stored.Id], (await SearchAsync<Observation>($"Observation?subject:Patient={patient.Id}")).Select(o => o.Id));
+        Assert.Empty(await SearchAsync<Observation>($"Observation?subject:Group={patient.Id}"));
+        Assert.Equal([stored.Id], (await SearchAsync<Observation>($"Observation?performer:identifier=urn:oid:2.16.578.1.12.4.1.4.4|{marker}")).Select(o => o.Id));
+
+        var url = $"http://example.org/fhir/{marker}/ValueSet/blood";
+        var valueSet = await (await Client.PostAsync("ValueSet", FhirClientExtensions.Json(new ValueSet { Url = url, Status = PublicationStatus.Active }))).ExpectAsync<ValueSet>(HttpStatusCode.Created);
+        Assert.Equal([valueSet.Id], (await SearchAsync<ValueSet>($"ValueSet?url:below=http://example.org/fhir/{marker}/")).Select(v => v.Id));
+        Assert.Equal([valueSet.Id], (await SearchAsync<ValueSet>($"ValueSet?url:above={url}/version/2")).Select(v => v.Id));
+        Assert.Empty(await SearchAsync<ValueSet>($"ValueSet?url:below=http://example.org/fhir/{marker}x/"));
+    }
+
+    [Fact]
     public async Task Paging_returns_every_match_once()
     {
         var marker = Unique()[..8];
