@@ -29,17 +29,8 @@ public sealed class ScopedRepository
 
     public Task<HistoryPage> HistoryAsync(HistoryQuery query, CancellationToken ct) => _engine.HistoryAsync(query, ct);
 
-    public Task<SearchPage> SearchAsync(string type, IReadOnlyList<Samjournal.Fhir.Search.SearchClause> clauses, int count, long? afterCursor, CancellationToken ct) =>
-        _engine.SearchAsync(type, clauses, count, afterCursor, ct);
-
-    public Task<List<StoredVersion>> IncludeAsync(string sourceType, IReadOnlyList<string> sourceIds, string param, string? targetType, int limit, CancellationToken ct) =>
-        _engine.IncludeAsync(sourceType, sourceIds, param, targetType, limit, ct);
-
-    public Task<List<StoredVersion>> RevIncludeAsync(string sourceType, string param, string targetType, IReadOnlyList<string> targetIds, int limit, CancellationToken ct) =>
-        _engine.RevIncludeAsync(sourceType, param, targetType, targetIds, limit, ct);
-
-    public Task<long> CountAsync(string type, IReadOnlyList<Samjournal.Fhir.Search.SearchClause> clauses, CancellationToken ct) =>
-        _engine.CountAsync(type, clauses, ct);
+    public Task<Samjournal.Fhir.Search.SearchResult> SearchAsync(Samjournal.Fhir.Search.SearchRequest request, CancellationToken ct) =>
+        _engine.SearchAsync(request, ct);
 
     public Task<WriteOutcome> CreateAsync(Resource resource, string? ifNoneExist, CancellationToken ct) => _engine.CreateAsync(resource, ifNoneExist, ct);
 

@@ -145,7 +145,6 @@ internal sealed class BundleProcessor(FhirEngine engine, string baseUrl)
                 }
 
                 resource.Id = entry.Id;
-                ResourceIds.RequireType(entry.Type);
                 var created = await writer.PutAsync(resource, null, ct);
                 return new WriteOutcome(HttpStatusCode.Created, created, resource);
             case Bundle.HTTPVerb.PUT:
@@ -168,7 +167,8 @@ internal sealed class BundleProcessor(FhirEngine engine, string baseUrl)
 
                 return await Operations.PatchAsync(writer, entry.Type, entry.Id, entry.PatchDocument(), entry.IfMatch, ct);
             case Bundle.HTTPVerb.GET or Bundle.HTTPVerb.HEAD:
-                var read = await engine.ReadForBundleAsync(writer.Session, entry.Type, entry.Id!, entry.Version, ct);
+                // Type and id were checked when the entry was parsed.
+                var read = await writer.Session.ReadAsync(entry.Type, entry.Id!, entry.Version, ct);
                 if (read is null)
                 {
                     throw FhirOperationException.NotFound($"{entry.Type}/{entry.Id} does not exist.");

@@ -2,6 +2,7 @@ using Hl7.Fhir.Model;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Samjournal.Fhir.Errors;
+using Samjournal.Fhir.Search;
 using Samjournal.Fhir.Serialization;
 using Samjournal.Fhir.Storage;
 
@@ -57,30 +58,38 @@ internal sealed class FhirEngine
         return await session.HistoryAsync(query, ct);
     }
 
-    public async Task<SearchPage> SearchAsync(string type, IReadOnlyList<Search.SearchClause> clauses, int count, long? afterCursor, CancellationToken ct)
+    /// <summary>A search with its includes and total, on one connection.</summary>
+    public async Task<SearchResult> SearchAsync(SearchRequest request, CancellationToken ct)
     {
-        ResourceIds.RequireType(type);
+        ResourceIds.RequireType(request.Type);
         await using var session = await _store.ReadAsync(ct);
-        return await session.SearchAsync(type, clauses, count, afterCursor, ct);
-    }
+        var page = request.WithMatches
+            ? await session.SearchAsync(request.Type, request.Clauses, request.Count, request.AfterCursor, ct)
+            : new SearchPage([], null);
 
-    public async Task<List<StoredVersion>> IncludeAsync(string sourceType, IReadOnlyList<string> sourceIds, string param, string? targetType, int limit, CancellationToken ct)
-    {
-        await using var session = await _store.ReadAsync(ct);
-        return await session.IncludeAsync(sourceType, sourceIds, param, targetType, limit, ct);
-    }
+        var included = new List<StoredVersion>();
+        var truncated = new List<IncludeSpec>();
+        if (page.Matches.Count > 0)
+        {
+            var ids = page.Matches.Select(m => m.Id).ToList();
+            var seen = page.Matches.Select(m => m.Type + "/" + m.Id).ToHashSet(StringComparer.Ordinal);
+            foreach (var include in request.Includes)
+            {
+                var found = include.Reverse
+                    ? await session.RevIncludeAsync(include.SourceType, include.Param, request.Type, ids, request.IncludeLimit, ct)
+                    : await session.IncludeAsync(include.SourceType, ids, include.Param, include.TargetType, request.IncludeLimit, ct);
+                if (found.Count > request.IncludeLimit)
+                {
+                    truncated.Add(include);
+                    found = found.Take(request.IncludeLimit).ToList();
+                }
 
-    public async Task<List<StoredVersion>> RevIncludeAsync(string sourceType, string param, string targetType, IReadOnlyList<string> targetIds, int limit, CancellationToken ct)
-    {
-        await using var session = await _store.ReadAsync(ct);
-        return await session.RevIncludeAsync(sourceType, param, targetType, targetIds, limit, ct);
-    }
+                included.AddRange(found.Where(r => seen.Add(r.Type + "/" + r.Id)));
+            }
+        }
 
-    public async Task<long> CountAsync(string type, IReadOnlyList<Search.SearchClause> clauses, CancellationToken ct)
-    {
-        ResourceIds.RequireType(type);
-        await using var session = await _store.ReadAsync(ct);
-        return await session.CountAsync(type, clauses, ct);
+        long? total = request.WithTotal ? await session.CountAsync(request.Type, request.Clauses, ct) : null;
+        return new SearchResult(page, included, truncated, total);
     }
 
     public Task<WriteOutcome> CreateAsync(Resource resource, string? ifNoneExist, CancellationToken ct) =>
@@ -112,13 +121,6 @@ internal sealed class FhirEngine
             Bundle.BundleType.Batch => await processor.BatchAsync(bundle, ct),
             _ => throw FhirOperationException.BadRequest($"Only batch and transaction Bundles can be posted to the base; this one is '{bundle.Type?.ToString() ?? "untyped"}'.", "Bundle.type"),
         };
-    }
-
-    internal async Task<StoredVersion?> ReadForBundleAsync(StoreSession session, string type, string id, int? version, CancellationToken ct)
-    {
-        ResourceIds.RequireType(type);
-        ResourceIds.RequireId(id);
-        return await session.ReadAsync(type, id, version, ct);
     }
 
     /// <summary>Runs <paramref name="work"/> in one write transaction and commits it; any

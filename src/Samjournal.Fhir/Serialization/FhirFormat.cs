@@ -42,8 +42,7 @@ public static class FhirFormat
                     : ParseJson(body);
             }
 
-            using var stream = new MemoryStream(body.ToArray());
-            using var xml = XmlReader.Create(stream, new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null });
+            using var xml = XmlOf(body);
             return XmlParser.DeserializeResource(xml);
         }
         catch (DeserializationFailedException e)
@@ -64,36 +63,31 @@ public static class FhirFormat
     {
         try
         {
-            return Parse(body, type);
-        }
-        catch (FhirOperationException)
-        {
-            try
+            if (type == FhirMediaType.Json)
             {
-                if (type == FhirMediaType.Json)
-                {
-                    var reader = new System.Text.Json.Utf8JsonReader(body);
-                    return LenientJsonParser.DeserializeResource(ref reader);
-                }
+                var reader = new System.Text.Json.Utf8JsonReader(body);
+                return LenientJsonParser.DeserializeResource(ref reader);
+            }
 
-                using var stream = new MemoryStream(body.ToArray());
-                using var xml = XmlReader.Create(stream, new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null });
-                return LenientXmlParser.DeserializeResource(xml);
-            }
-            catch (DeserializationFailedException e) when (e.PartialResult is Resource partial)
-            {
-                return partial;
-            }
-            catch (DeserializationFailedException e)
-            {
-                throw Refused(e.Exceptions.Select(x => x.Message));
-            }
-            catch (Exception e) when (e is System.Text.Json.JsonException or XmlException or FormatException or InvalidOperationException or ArgumentException)
-            {
-                throw Refused([e.Message]);
-            }
+            using var xml = XmlOf(body);
+            return LenientXmlParser.DeserializeResource(xml);
+        }
+        catch (DeserializationFailedException e) when (e.PartialResult is Resource partial)
+        {
+            return partial;
+        }
+        catch (DeserializationFailedException e)
+        {
+            throw Refused(e.Exceptions.Select(x => x.Message));
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or XmlException or FormatException or InvalidOperationException or ArgumentException)
+        {
+            throw Refused([e.Message]);
         }
     }
+
+    private static XmlReader XmlOf(ReadOnlySpan<byte> body) =>
+        XmlReader.Create(new MemoryStream(body.ToArray()), new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, CloseInput = true });
 
     private static Resource ParseJson(ReadOnlyMemory<byte> body) => ParseJson(body.Span);
 

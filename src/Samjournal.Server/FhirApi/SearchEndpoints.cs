@@ -82,27 +82,20 @@ internal static class SearchEndpoints
             throw FhirError.BadRequest($"_total '{totalMode}' is not one of none, estimate, accurate.");
         }
 
-        var page = countOnly
-            ? new SearchPage([], null)
-            : await repo.SearchAsync(type, clauses, (int)count, Number(parameters, "_page"), http.RequestAborted);
         var includes = IncludeSpecs(type, parameters, strict, ignored);
+        var result = await repo.SearchAsync(
+            new SearchRequest(type, clauses, (int)count, Number(parameters, "_page"), WithMatches: !countOnly, WithTotal: countOnly || totalMode == "accurate", includes, IncludeLimit),
+            http.RequestAborted);
         var path = compartment is null ? type : $"Patient/{compartment}/{type}";
-        var bundle = ToBundle(http.Request, path, parameters, page, ignored);
-        await AddIncludesAsync(repo, FhirHttp.BaseUrl(http.Request), type, page, includes, bundle, http.RequestAborted);
-        if (countOnly || totalMode == "accurate")
-        {
-            bundle.Total = (int)Math.Min(int.MaxValue, await repo.CountAsync(type, clauses, http.RequestAborted));
-        }
-
+        var bundle = ToBundle(http.Request, path, parameters, result, ignored);
         await FhirHttp.WriteResourceAsync(http, bundle);
     }
 
     /// <summary>_include=Type:param[:target] (Type is the searched type) and _revinclude=Type:param;
     /// :iterate and * are not supported yet.</summary>
-    private static List<(bool Reverse, string SourceType, string Param, string? Target)> IncludeSpecs(
-        string type, List<KeyValuePair<string, string>> parameters, bool strict, List<string> ignored)
+    private static List<IncludeSpec> IncludeSpecs(string type, List<KeyValuePair<string, string>> parameters, bool strict, List<string> ignored)
     {
-        var specs = new List<(bool, string, string, string?)>();
+        var specs = new List<IncludeSpec>();
         foreach (var (name, value) in parameters.Where(p => p.Key.StartsWith("_include", StringComparison.Ordinal) || p.Key.StartsWith("_revinclude", StringComparison.Ordinal)))
         {
             var reverse = name.StartsWith("_revinclude", StringComparison.Ordinal);
@@ -136,56 +129,10 @@ internal static class SearchEndpoints
                 continue;
             }
 
-            specs.Add((reverse, parts[0], parts[1], parts.Length == 3 ? parts[2] : null));
+            specs.Add(new IncludeSpec(reverse, parts[0], parts[1], parts.Length == 3 ? parts[2] : null));
         }
 
         return specs;
-    }
-
-    private static async Task AddIncludesAsync(
-        ScopedRepository repo, string baseUrl, string type, SearchPage page, List<(bool Reverse, string SourceType, string Param, string? Target)> includes, Bundle bundle, CancellationToken ct)
-    {
-        if (includes.Count == 0 || page.Matches.Count == 0)
-        {
-            return;
-        }
-
-        var ids = page.Matches.Select(m => m.Id).ToList();
-        var seen = page.Matches.Select(m => m.Type + "/" + m.Id).ToHashSet(StringComparer.Ordinal);
-        var warnings = new List<string>();
-        foreach (var (reverse, sourceType, param, target) in includes)
-        {
-            var found = reverse
-                ? await repo.RevIncludeAsync(sourceType, param, type, ids, IncludeLimit, ct)
-                : await repo.IncludeAsync(sourceType, ids, param, target, IncludeLimit, ct);
-            if (found.Count > IncludeLimit)
-            {
-                warnings.Add($"{(reverse ? "_revinclude" : "_include")}={sourceType}:{param} matched more than {IncludeLimit} resources for this page; only the first {IncludeLimit} are included. Use a smaller _count.");
-                found = found.Take(IncludeLimit).ToList();
-            }
-
-            foreach (var resource in found.Where(r => seen.Add(r.Type + "/" + r.Id)))
-            {
-                bundle.Entry.Add(new Bundle.EntryComponent
-                {
-                    FullUrl = $"{baseUrl}/{resource.Type}/{resource.Id}",
-                    Resource = FhirFormat.Parse(resource.Json!, FhirMediaType.Json),
-                    Search = new Bundle.SearchComponent { Mode = Bundle.SearchEntryMode.Include },
-                });
-            }
-        }
-
-        if (warnings.Count > 0)
-        {
-            bundle.Entry.Add(new Bundle.EntryComponent
-            {
-                Resource = new OperationOutcome
-                {
-                    Issue = warnings.Select(w => new OperationOutcome.IssueComponent { Severity = OperationOutcome.IssueSeverity.Warning, Code = OperationOutcome.IssueType.TooCostly, Diagnostics = w }).ToList(),
-                },
-                Search = new Bundle.SearchComponent { Mode = Bundle.SearchEntryMode.Outcome },
-            });
-        }
     }
 
     private static long? Number(List<KeyValuePair<string, string>> parameters, string name)
@@ -201,7 +148,7 @@ internal static class SearchEndpoints
             : throw FhirError.BadRequest($"{name} '{text}' is not a whole number.");
     }
 
-    private static Bundle ToBundle(HttpRequest request, string path, List<KeyValuePair<string, string>> parameters, SearchPage page, List<string> ignored)
+    private static Bundle ToBundle(HttpRequest request, string path, List<KeyValuePair<string, string>> parameters, SearchResult result, List<string> ignored)
     {
         var baseUrl = FhirHttp.BaseUrl(request);
         string Link(IEnumerable<KeyValuePair<string, string>> ps) =>
@@ -209,39 +156,45 @@ internal static class SearchEndpoints
 
         var bundle = new Bundle { Type = Bundle.BundleType.Searchset, Id = Guid.CreateVersion7().ToString() };
         bundle.Link.Add(new Bundle.LinkComponent { Relation = "self", Url = Link(parameters) });
-        if (page.NextCursor is { } next)
+        if (result.Page.NextCursor is { } next)
         {
             var kept = parameters.Where(p => p.Key != "_page").Append(KeyValuePair.Create("_page", next.ToString(CultureInfo.InvariantCulture)));
             bundle.Link.Add(new Bundle.LinkComponent { Relation = "next", Url = Link(kept) });
         }
 
-        foreach (var match in page.Matches)
+        if (result.Total is { } total)
         {
-            bundle.Entry.Add(new Bundle.EntryComponent
-            {
-                FullUrl = $"{baseUrl}/{match.Type}/{match.Id}",
-                Resource = FhirFormat.Parse(match.Json!, FhirMediaType.Json),
-                Search = new Bundle.SearchComponent { Mode = Bundle.SearchEntryMode.Match },
-            });
+            bundle.Total = (int)Math.Min(int.MaxValue, total);
         }
 
-        if (ignored.Count > 0)
+        Bundle.EntryComponent Entry(StoredVersion stored, Bundle.SearchEntryMode mode) => new()
+        {
+            FullUrl = $"{baseUrl}/{stored.Type}/{stored.Id}",
+            Resource = FhirFormat.Parse(stored.Json!, FhirMediaType.Json),
+            Search = new Bundle.SearchComponent { Mode = mode },
+        };
+
+        bundle.Entry.AddRange(result.Page.Matches.Select(m => Entry(m, Bundle.SearchEntryMode.Match)));
+        bundle.Entry.AddRange(result.Included.Select(i => Entry(i, Bundle.SearchEntryMode.Include)));
+
+        // What was left out or cut short, said once, in the spec's place for it.
+        var issues = ignored
+            .Select(reason => Issue(OperationOutcome.IssueType.NotSupported, reason + " It was ignored, so the results may include more than you asked for."))
+            .Concat(result.Truncated.Select(include => Issue(OperationOutcome.IssueType.TooCostly,
+                $"{include} matched more than {IncludeLimit} resources for this page; only the first {IncludeLimit} are included. Use a smaller _count.")))
+            .ToList();
+        if (issues.Count > 0)
         {
             bundle.Entry.Add(new Bundle.EntryComponent
             {
-                Resource = new OperationOutcome
-                {
-                    Issue = ignored.Select(reason => new OperationOutcome.IssueComponent
-                    {
-                        Severity = OperationOutcome.IssueSeverity.Warning,
-                        Code = OperationOutcome.IssueType.NotSupported,
-                        Diagnostics = reason + " It was ignored, so the results may include more than you asked for.",
-                    }).ToList(),
-                },
+                Resource = new OperationOutcome { Issue = issues },
                 Search = new Bundle.SearchComponent { Mode = Bundle.SearchEntryMode.Outcome },
             });
         }
 
         return bundle;
     }
+
+    private static OperationOutcome.IssueComponent Issue(OperationOutcome.IssueType code, string text) =>
+        new() { Severity = OperationOutcome.IssueSeverity.Warning, Code = code, Diagnostics = text };
 }
