@@ -236,6 +236,24 @@ public abstract class SearchBehaviour(SamjournalHost host) : RestTestBase(host)
     }
 
     [Fact]
+    public async Task Includes_past_the_limit_are_reported_as_cut_never_dropped_silently()
+    {
+        var marker = Unique()[..8];
+        var patient = await CreateAsync(NewPatient($"Grense{marker}"));
+        await ObservationAsync(patient.Id, "2020-01-01", marker);
+        await ObservationAsync(patient.Id, "2021-01-01", marker);
+        var engine = Host.Services.GetRequiredService<Samjournal.Fhir.Interactions.FhirEngine>();
+        var revinclude = new Samjournal.Fhir.Search.IncludeSpec(true, "Observation", "subject", null);
+        var clauses = Samjournal.Fhir.Search.CriteriaParser.ParseSearch("Patient", [KeyValuePair.Create("family", $"Grense{marker}")], strict: true, []);
+
+        var result = await engine.SearchAsync(new Samjournal.Fhir.Search.SearchRequest("Patient", clauses, 10, null, true, false, [revinclude], IncludeLimit: 1), CancellationToken.None);
+
+        Assert.Equal([patient.Id], result.Page.Matches.Select(m => m.Id));
+        Assert.Single(result.Included);
+        Assert.Equal([revinclude], result.Truncated);
+    }
+
+    [Fact]
     public async Task Paging_returns_every_match_once()
     {
         var marker = Unique()[..8];
