@@ -55,6 +55,8 @@ public sealed class SearchParameterCatalog
     ];
 
     private readonly FrozenDictionary<string, IReadOnlyList<IndexedSearchParameter>> byType;
+    private readonly FrozenDictionary<(string, string), IndexedSearchParameter> byTypeAndCode;
+    private readonly FrozenDictionary<(string, string), SkippedSearchParameter> skippedByTypeAndCode;
     private readonly FhirPathCompiler compiler = new(new SymbolTable().AddStandardFP().AddFhirExtensions());
     private readonly Dictionary<string, CompiledExpression> compiledByText = new(StringComparer.Ordinal);
 
@@ -113,6 +115,8 @@ public sealed class SearchParameterCatalog
 
         byType = perType.ToFrozenDictionary(p => p.Key, p => (IReadOnlyList<IndexedSearchParameter>)p.Value.AsReadOnly(), StringComparer.Ordinal);
         Skipped = skipped.AsReadOnly();
+        byTypeAndCode = byType.Values.SelectMany(l => l).ToFrozenDictionary(p => (p.ResourceType, p.Code));
+        skippedByTypeAndCode = skipped.DistinctBy(p => (p.ResourceType, p.Code)).ToFrozenDictionary(p => (p.ResourceType, p.Code));
     }
 
     public static SearchParameterCatalog Instance => Default.Value;
@@ -120,6 +124,14 @@ public sealed class SearchParameterCatalog
     public IReadOnlyList<SkippedSearchParameter> Skipped { get; }
 
     public IEnumerable<string> ResourceTypes => byType.Keys;
+
+    /// <summary>The indexed parameter <paramref name="code"/> of <paramref name="resourceType"/>, or null.</summary>
+    public IndexedSearchParameter? Find(string resourceType, string code) =>
+        byTypeAndCode.TryGetValue((resourceType, code), out var parameter) ? parameter : null;
+
+    /// <summary>A defined parameter that is not indexed (composite, special), or null.</summary>
+    public SkippedSearchParameter? FindSkipped(string resourceType, string code) =>
+        skippedByTypeAndCode.TryGetValue((resourceType, code), out var parameter) ? parameter : null;
 
     /// <summary>The indexed parameters of <paramref name="resourceType"/>; empty for an unknown type.</summary>
     public IReadOnlyList<IndexedSearchParameter> For(string resourceType) =>

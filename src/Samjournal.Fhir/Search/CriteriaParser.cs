@@ -11,20 +11,8 @@ namespace Samjournal.Fhir.Search;
 /// </summary>
 public static class CriteriaParser
 {
-    private static readonly Dictionary<(string, string), SearchParamType> ParamTypes = ModelInfo.SearchParameters
-        .Where(p => p.Resource is not null && p.Code is not null)
-        .GroupBy(p => (p.Resource!, p.Code!))
-        .ToDictionary(g => g.Key, g => g.First().Type);
-
-    private static readonly Dictionary<string, SearchParamType> CommonParams = new(StringComparer.Ordinal)
-    {
-        ["_id"] = SearchParamType.Token,
-        ["_lastUpdated"] = SearchParamType.Date,
-        ["_tag"] = SearchParamType.Token,
-        ["_profile"] = SearchParamType.Uri,
-        ["_security"] = SearchParamType.Token,
-        ["_source"] = SearchParamType.Uri,
-    };
+    // The same definitions the index is built from, so search and index never disagree on a parameter.
+    private static Indexing.SearchParameterCatalog Catalog => Indexing.SearchParameterCatalog.Instance;
 
     private static readonly string[] DatePrefixes = ["eq", "ne", "lt", "gt", "le", "ge", "sa", "eb", "ap"];
 
@@ -109,14 +97,16 @@ public static class CriteriaParser
             return modifier is null ? null : $"Modifier ':{modifier}' is not supported on '_id'.";
         }
 
-        if (!ParamTypes.TryGetValue((type, code), out var paramType) && !CommonParams.TryGetValue(code, out paramType))
+        if (Catalog.Find(type, code) is not { } parameter)
         {
-            return $"'{code}' is not a search parameter of {type}.";
+            return Catalog.FindSkipped(type, code) is { } skipped
+                ? $"Parameter '{code}' ({skipped.Type.ToString().ToLowerInvariant()}) is not supported yet; token, string, reference, uri, date, number and quantity parameters are."
+                : $"'{code}' is not a search parameter of {type}.";
         }
 
-        if (KindOf(paramType) is not { } kind)
+        if (KindOf(parameter.Type) is not { } kind)
         {
-            return $"Parameter '{code}' ({paramType.ToString().ToLowerInvariant()}) is not supported yet; token, string, reference, uri, date, number and quantity parameters are.";
+            return $"Parameter '{code}' ({parameter.Type.ToString().ToLowerInvariant()}) is not supported yet; token, string, reference, uri, date, number and quantity parameters are.";
         }
 
         var allowed = modifier is null or "missing" || kind switch
@@ -151,8 +141,8 @@ public static class CriteriaParser
         var tail = name[(dot + 1)..];
         var colon = head.IndexOf(':', StringComparison.Ordinal);
         var reference = colon < 0 ? head : head[..colon];
-        var definition = ModelInfo.SearchParameters.FirstOrDefault(p => p.Resource == type && p.Code == reference && p.Type == SearchParamType.Reference);
-        if (definition is null || tail.Contains('.', StringComparison.Ordinal))
+        var definition = Catalog.Find(type, reference);
+        if (definition is not { Type: SearchParamType.Reference } || tail.Contains('.', StringComparison.Ordinal))
         {
             return null;
         }
@@ -160,7 +150,7 @@ public static class CriteriaParser
         var tailCode = tail.Split(':')[0];
         var targets = colon >= 0
             ? [head[(colon + 1)..]]
-            : (definition.Target ?? []).Select(t => t.ToString()).Where(t => ParamTypes.ContainsKey((t, tailCode)) || CommonParams.ContainsKey(tailCode)).ToList();
+            : definition.Targets.Where(t => Catalog.Find(t, tailCode) is not null).ToList();
         // Several possible targets (Observation.patient: Group or Patient) are all searched, as the spec allows.
         return targets.Count > 0 ? (reference, targets, tail) : null;
     }
@@ -196,12 +186,7 @@ public static class CriteriaParser
             return new SearchClause(code, ClauseKind.Id, modifier, values);
         }
 
-        if (!ParamTypes.TryGetValue((type, code), out var paramType))
-        {
-            paramType = CommonParams[code];
-        }
-
-        var kind = KindOf(paramType)!.Value;
+        var kind = KindOf(Catalog.Find(type, code)!.Type)!.Value;
         if (modifier == "missing")
         {
             return values is ["true"] or ["false"]

@@ -1,4 +1,5 @@
 using Hl7.Fhir.Model;
+using Samjournal.Fhir.Indexing;
 using Samjournal.Fhir.Interactions;
 
 namespace Samjournal.Server.FhirApi;
@@ -26,9 +27,8 @@ internal sealed class CapabilityStatementBuilder(TimeProvider time)
     private static readonly SearchParamType[] Searchable =
         [SearchParamType.Token, SearchParamType.String, SearchParamType.Reference, SearchParamType.Uri, SearchParamType.Date, SearchParamType.Number, SearchParamType.Quantity];
 
-    private static readonly ILookup<string, Hl7.Fhir.Model.SearchParamDefinition> ParamsByType = Hl7.Fhir.Model.ModelInfo.SearchParameters
-        .Where(p => p.Resource is not null && p.Code is not null && Searchable.Contains(p.Type))
-        .ToLookup(p => p.Resource!, StringComparer.Ordinal);
+    private static IEnumerable<IndexedSearchParameter> Answered(string type) =>
+        SearchParameterCatalog.Instance.For(type).Where(p => Searchable.Contains(p.Type) && p.Code != "_id");
 
     private readonly DateTimeOffset _started = time.GetUtcNow();
 
@@ -59,8 +59,8 @@ internal sealed class CapabilityStatementBuilder(TimeProvider time)
                 ConditionalDelete = CapabilityStatement.ConditionalDeleteStatus.Single,
                 Interaction = TypeInteractions.Select(i => new CapabilityStatement.ResourceInteractionComponent { Code = i }).ToList(),
                 Operation = [new CapabilityStatement.OperationComponent { Name = "validate", Definition = "http://hl7.org/fhir/OperationDefinition/Resource-validate" }],
-                SearchParam = ParamsByType[type]
-                    .Select(p => new CapabilityStatement.SearchParamComponent { Name = p.Code, Type = p.Type, Definition = p.Url })
+                SearchParam = Answered(type)
+                    .Select(p => new CapabilityStatement.SearchParamComponent { Name = p.Code, Type = p.Type })
                     .Prepend(new CapabilityStatement.SearchParamComponent { Name = "_id", Type = SearchParamType.Token })
                     .ToList(),
             });

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Hl7.Fhir.Model;
 using Samjournal.Access.Repository;
+using Samjournal.Fhir.Indexing;
 using Samjournal.Fhir.Search;
 using Samjournal.Fhir.Serialization;
 using Samjournal.Fhir.Storage;
@@ -113,7 +114,7 @@ internal static class SearchEndpoints
             {
                 problem = $"_include={value} must start with the searched type {type}.";
             }
-            else if (!Hl7.Fhir.Model.ModelInfo.SearchParameters.Any(d => d.Resource == parts[0] && d.Code == parts[1] && d.Type == SearchParamType.Reference))
+            else if (SearchParameterCatalog.Instance.Find(parts[0], parts[1]) is not { Type: SearchParamType.Reference })
             {
                 problem = $"{name}={value}: '{parts[1]}' is not a reference parameter of {parts[0]}.";
             }
