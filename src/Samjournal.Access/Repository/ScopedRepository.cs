@@ -21,8 +21,6 @@ public sealed class ScopedRepository
 
     public Caller Caller { get; }
 
-    public StoreProvider Provider => _engine.Provider;
-
     public Task<StoredVersion> ReadAsync(string type, string id, CancellationToken ct) => _engine.ReadAsync(type, id, ct);
 
     public Task<StoredVersion> VReadAsync(string type, string id, int version, CancellationToken ct) => _engine.VReadAsync(type, id, version, ct);

@@ -27,8 +27,6 @@ internal sealed class FhirEngine
         _logger = logger;
     }
 
-    public StoreProvider Provider => _store.Provider;
-
     public async Task<StoredVersion> ReadAsync(string type, string id, CancellationToken ct)
     {
         ResourceIds.RequireType(type);

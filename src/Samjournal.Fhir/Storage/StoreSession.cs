@@ -26,8 +26,6 @@ internal sealed partial class StoreSession : IAsyncDisposable
         _writerLock = writerLock;
     }
 
-    public SqlStore Store => _store;
-
     private bool IsPostgres => _store.Provider == StoreProvider.Postgres;
 
     public async Task CommitAsync(CancellationToken ct)
