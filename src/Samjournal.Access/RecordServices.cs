@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Samjournal.Access.Repository;
 using Samjournal.Fhir.Interactions;
+using Samjournal.Fhir.Reindexing;
 using Samjournal.Fhir.Storage;
 
 namespace Samjournal.Access;
@@ -11,22 +12,28 @@ public static class RecordServices
     /// <summary>
     /// Registers the record: the store (migrated at start, before the host listens), the engine,
     /// and the per-request <see cref="ScopedRepository"/>, which is the only public way in.
-    /// Write hooks registered as <see cref="IWriteHook"/> run for every write.
+    /// Write hooks registered as <see cref="IWriteHook"/> run for every write. A background worker
+    /// runs the reindex jobs of custom SearchParameters (<paramref name="reindex"/> paces it).
     /// </summary>
-    public static IServiceCollection AddSamjournalRecord(this IServiceCollection services, StoreOptions options)
+    public static IServiceCollection AddSamjournalRecord(this IServiceCollection services, StoreOptions options, ReindexOptions? reindex = null)
     {
         services.AddSingleton(options);
         services.AddSingleton(sp => new SqlStore(options, sp.GetService<TimeProvider>() ?? TimeProvider.System));
         services.AddSingleton(sp => new FhirEngine(sp.GetRequiredService<SqlStore>(), sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetServices<IWriteHook>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<FhirEngine>>()));
         services.AddHostedService<StoreInitializer>();
+        services.AddHostedService(sp => new ReindexWorker(sp.GetRequiredService<FhirEngine>(), reindex ?? new ReindexOptions(), sp.GetService<TimeProvider>() ?? TimeProvider.System));
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
         services.AddScoped(sp => new ScopedRepository(sp.GetRequiredService<FhirEngine>(), sp.GetService<Caller>() ?? Caller.Development));
         return services;
     }
 
-    private sealed class StoreInitializer(SqlStore store) : IHostedService
+    private sealed class StoreInitializer(SqlStore store, FhirEngine engine) : IHostedService
     {
-        public Task StartAsync(CancellationToken cancellationToken) => store.InitializeAsync(cancellationToken);
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            await store.InitializeAsync(cancellationToken);
+            await engine.LoadSearchParametersAsync(cancellationToken);
+        }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }

@@ -45,5 +45,12 @@ public sealed class ScopedRepository
     public Task<WriteOutcome> PatchAsync(string type, string id, PatchDocument patch, int? ifMatch, CancellationToken ct) =>
         _engine.PatchAsync(type, id, patch, ifMatch, ct);
 
+    /// <summary>The store's search parameters: built-in and custom. Parse search criteria with it,
+    /// so custom parameters are known and those still being indexed are reported as such.</summary>
+    public Samjournal.Fhir.Indexing.SearchParameterCatalog SearchParameters => _engine.SearchParameters;
+
+    /// <summary>The progress of the newest reindex job of custom SearchParameter/<paramref name="id"/>.</summary>
+    public Task<Samjournal.Fhir.Reindexing.ReindexJob> ReindexStatusAsync(string id, CancellationToken ct) => _engine.ReindexStatusAsync(id, ct);
+
     public Task<Bundle> ProcessBundleAsync(Bundle bundle, string baseUrl, CancellationToken ct) => _engine.ProcessBundleAsync(bundle, baseUrl, ct);
 }

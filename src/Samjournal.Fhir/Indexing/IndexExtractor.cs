@@ -26,8 +26,13 @@ public static partial class IndexExtractor
         ArgumentNullException.ThrowIfNull(resource);
         ArgumentNullException.ThrowIfNull(catalog);
 
+        return Extract(resource, catalog.For(resource.TypeName), useDirectPaths);
+    }
+
+    /// <summary>Only the given parameters (of the resource's type): what a reindex job needs.</summary>
+    internal static IndexEntries Extract(Resource resource, IReadOnlyList<IndexedSearchParameter> parameters, bool useDirectPaths = true)
+    {
         var entries = new IndexEntries();
-        var parameters = catalog.For(resource.TypeName);
         if (parameters.Count == 0)
         {
             return entries;

@@ -38,7 +38,7 @@ public sealed record SkippedSearchParameter(string ResourceType, string Code, Se
 /// parameters (Location near, DomainResource _text...) have no FHIRPath-to-table mapping. Both are
 /// listed in <see cref="Skipped"/>.
 /// </remarks>
-public sealed class SearchParameterCatalog
+public sealed partial class SearchParameterCatalog
 {
     private static readonly Lazy<SearchParameterCatalog> Default =
         new(() => new SearchParameterCatalog(ModelInfo.SearchParameters), LazyThreadSafetyMode.ExecutionAndPublication);
@@ -59,6 +59,7 @@ public sealed class SearchParameterCatalog
     private readonly FrozenDictionary<(string, string), SkippedSearchParameter> skippedByTypeAndCode;
     private readonly FhirPathCompiler compiler = new(new SymbolTable().AddStandardFP().AddFhirExtensions());
     private readonly Dictionary<string, CompiledExpression> compiledByText = new(StringComparer.Ordinal);
+    private readonly Func<string, string, string?>? unavailable;
 
     internal SearchParameterCatalog(IEnumerable<SearchParamDefinition> definitions)
     {
@@ -128,6 +129,10 @@ public sealed class SearchParameterCatalog
     /// <summary>The indexed parameter <paramref name="code"/> of <paramref name="resourceType"/>, or null.</summary>
     public IndexedSearchParameter? Find(string resourceType, string code) =>
         byTypeAndCode.TryGetValue((resourceType, code), out var parameter) ? parameter : null;
+
+    /// <summary>Why a known parameter cannot be searched on yet (a custom one still being
+    /// indexed), or null when it can.</summary>
+    public string? Unavailable(string resourceType, string code) => unavailable?.Invoke(resourceType, code);
 
     /// <summary>A defined parameter that is not indexed (composite, special), or null.</summary>
     public SkippedSearchParameter? FindSkipped(string resourceType, string code) =>

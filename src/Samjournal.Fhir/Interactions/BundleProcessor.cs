@@ -3,7 +3,6 @@ using System.Net;
 using Hl7.Fhir.Model;
 using Samjournal.Fhir.Errors;
 using Samjournal.Fhir.Search;
-using Samjournal.Fhir.Storage;
 
 namespace Samjournal.Fhir.Interactions;
 
@@ -23,7 +22,7 @@ internal sealed class BundleProcessor(FhirEngine engine, string baseUrl)
         var identities = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var entry in entries)
         {
-            await ResolveIdentityAsync(writer.Session, entry, ct);
+            await ResolveIdentityAsync(writer, entry, ct);
             if (entry.FullUrl is not null && entry.Id is not null)
             {
                 identities[entry.FullUrl] = entry.Type + "/" + entry.Id;
@@ -32,7 +31,7 @@ internal sealed class BundleProcessor(FhirEngine engine, string baseUrl)
 
         foreach (var entry in entries.Where(e => e.Resource is not null))
         {
-            await ReferenceRewriter.RewriteAsync(entry, identities, (type, criteria) => ResolveConditionalReferenceAsync(writer.Session, entry, type, criteria, ct));
+            await ReferenceRewriter.RewriteAsync(entry, identities, (type, criteria) => ResolveConditionalReferenceAsync(writer, entry, type, criteria, ct));
         }
 
         // The spec's processing order: DELETE, POST, PUT/PATCH, then GET/HEAD.
@@ -73,7 +72,7 @@ internal sealed class BundleProcessor(FhirEngine engine, string baseUrl)
                 entry.Outcome = await engine.WriteAsync(
                     async writer =>
                     {
-                        await ResolveIdentityAsync(writer.Session, entry, ct);
+                        await ResolveIdentityAsync(writer, entry, ct);
                         return await ExecuteAsync(writer, entry, ct);
                     },
                     ct);
@@ -89,12 +88,13 @@ internal sealed class BundleProcessor(FhirEngine engine, string baseUrl)
 
     /// <summary>Decides the id each entry will have, so references to it can be rewritten
     /// before anything is written. Conditional entries are resolved by searching.</summary>
-    private static async Task ResolveIdentityAsync(StoreSession session, BundleEntryRequest entry, CancellationToken ct)
+    private static async Task ResolveIdentityAsync(ResourceWriter writer, BundleEntryRequest entry, CancellationToken ct)
     {
+        var session = writer.Session;
         switch (entry.Method)
         {
             case Bundle.HTTPVerb.POST when entry.IfNoneExist is not null:
-                var existing = await session.FindIdsAsync(entry.Type, CriteriaParser.Parse(entry.Type, entry.IfNoneExist), 2, ct);
+                var existing = await session.FindIdsAsync(entry.Type, CriteriaParser.Parse(entry.Type, entry.IfNoneExist, writer.Catalog), 2, ct);
                 if (existing.Count > 1)
                 {
                     throw FhirOperationException.PreconditionFailed($"Entry {entry.Index}: ifNoneExist '{entry.IfNoneExist}' matches more than one {entry.Type}.");
@@ -107,7 +107,7 @@ internal sealed class BundleProcessor(FhirEngine engine, string baseUrl)
                 entry.Id = ResourceIds.NewId();
                 break;
             case Bundle.HTTPVerb.PUT or Bundle.HTTPVerb.DELETE or Bundle.HTTPVerb.PATCH when entry.Criteria is not null:
-                var matches = await session.FindIdsAsync(entry.Type, CriteriaParser.Parse(entry.Type, entry.Criteria), 2, ct);
+                var matches = await session.FindIdsAsync(entry.Type, CriteriaParser.Parse(entry.Type, entry.Criteria, writer.Catalog), 2, ct);
                 if (matches.Count > 1)
                 {
                     throw FhirOperationException.PreconditionFailed($"Entry {entry.Index}: the criteria '{entry.Criteria}' match more than one {entry.Type}.");
@@ -118,10 +118,11 @@ internal sealed class BundleProcessor(FhirEngine engine, string baseUrl)
         }
     }
 
-    private static async Task<string> ResolveConditionalReferenceAsync(StoreSession session, BundleEntryRequest entry, string type, string criteria, CancellationToken ct)
+    private static async Task<string> ResolveConditionalReferenceAsync(ResourceWriter writer, BundleEntryRequest entry, string type, string criteria, CancellationToken ct)
     {
+        var session = writer.Session;
         ResourceIds.RequireType(type);
-        var matches = await session.FindIdsAsync(type, CriteriaParser.Parse(type, criteria), 2, ct);
+        var matches = await session.FindIdsAsync(type, CriteriaParser.Parse(type, criteria, writer.Catalog), 2, ct);
         return matches.Count == 1
             ? type + "/" + matches[0]
             : throw FhirOperationException.PreconditionFailed($"Entry {entry.Index}: the conditional reference '{type}?{criteria}' matches {(matches.Count == 0 ? "nothing" : "more than one resource")}; it must match exactly one.");

@@ -12,12 +12,13 @@ namespace Samjournal.Fhir.Interactions;
 /// The FHIR interactions over the versioned store. Constructed only inside the Fhir/Access pair:
 /// callers outside reach it through Samjournal.Access's scoped repository.
 /// </summary>
-internal sealed class FhirEngine
+internal sealed partial class FhirEngine
 {
     private readonly SqlStore _store;
     private readonly TimeProvider _time;
     private readonly IReadOnlyList<IWriteHook> _hooks;
     private readonly ILogger _logger;
+    private readonly Reindexing.SearchParameterRegistry _registry;
 
     internal FhirEngine(SqlStore store, TimeProvider time, IEnumerable<IWriteHook> hooks, ILogger<FhirEngine> logger)
     {
@@ -25,6 +26,7 @@ internal sealed class FhirEngine
         _time = time;
         _hooks = hooks.ToList();
         _logger = logger;
+        _registry = new Reindexing.SearchParameterRegistry(store, time);
     }
 
     public async Task<StoredVersion> ReadAsync(string type, string id, CancellationToken ct)
@@ -125,11 +127,24 @@ internal sealed class FhirEngine
     /// exception rolls everything back.</summary>
     internal async Task<T> WriteAsync<T>(Func<ResourceWriter, Task<T>> work, CancellationToken ct)
     {
+        var (catalog, generation) = _registry.EnterWrite();
         try
         {
-            await using var session = await _store.WriteAsync(ct);
-            var result = await work(new ResourceWriter(session, _time, _hooks, _logger));
-            await session.CommitAsync(ct);
+            T result;
+            bool searchParametersChanged;
+            await using (var session = await _store.WriteAsync(ct))
+            {
+                var writer = new ResourceWriter(session, _time, _hooks, _logger) { Catalog = catalog, Registry = _registry };
+                result = await work(writer);
+                await session.CommitAsync(ct);
+                searchParametersChanged = writer.SearchParametersChanged;
+            }
+
+            if (searchParametersChanged)
+            {
+                await SearchParametersChangedAsync(ct);
+            }
+
             return result;
         }
         catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.UniqueViolation)
@@ -137,6 +152,10 @@ internal sealed class FhirEngine
             // Two writers raced for the same resources; the database chose this one to yield.
             // Nothing was written; the client may simply retry.
             throw FhirOperationException.Conflict("Another request changed the same resources at the same time; nothing was written. Retry the request.");
+        }
+        finally
+        {
+            _registry.ExitWrite(generation);
         }
     }
 

@@ -19,7 +19,7 @@ internal static class Operations
         ResourceIds.RequireType(resource.TypeName);
         if (!string.IsNullOrEmpty(ifNoneExist))
         {
-            var matches = await writer.Session.FindIdsAsync(resource.TypeName, CriteriaParser.Parse(resource.TypeName, ifNoneExist.TrimStart('?')), 2, ct);
+            var matches = await writer.Session.FindIdsAsync(resource.TypeName, CriteriaParser.Parse(resource.TypeName, ifNoneExist.TrimStart('?'), writer.Catalog), 2, ct);
             if (matches.Count > 1)
             {
                 throw FhirOperationException.PreconditionFailed($"If-None-Exist '{ifNoneExist}' matches more than one {resource.TypeName}; nothing was created.");
@@ -66,7 +66,7 @@ internal static class Operations
     public static async Task<WriteOutcome> ConditionalUpdateAsync(ResourceWriter writer, string type, string criteria, Resource resource, int? ifMatch, CancellationToken ct)
     {
         ResourceIds.RequireType(type);
-        var matches = await writer.Session.FindIdsAsync(type, CriteriaParser.Parse(type, criteria), 2, ct);
+        var matches = await writer.Session.FindIdsAsync(type, CriteriaParser.Parse(type, criteria, writer.Catalog), 2, ct);
         switch (matches.Count)
         {
             case > 1:
@@ -102,7 +102,7 @@ internal static class Operations
     public static async Task<WriteOutcome> ConditionalDeleteAsync(ResourceWriter writer, string type, string criteria, CancellationToken ct)
     {
         ResourceIds.RequireType(type);
-        var matches = await writer.Session.FindIdsAsync(type, CriteriaParser.Parse(type, criteria), 2, ct);
+        var matches = await writer.Session.FindIdsAsync(type, CriteriaParser.Parse(type, criteria, writer.Catalog), 2, ct);
         if (matches.Count > 1)
         {
             throw FhirOperationException.PreconditionFailed($"The criteria '{ResourceIds.Truncate(criteria)}' match more than one {type}; nothing was deleted.");

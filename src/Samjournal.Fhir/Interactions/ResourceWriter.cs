@@ -15,6 +15,16 @@ internal sealed class ResourceWriter(StoreSession session, TimeProvider time, IR
 {
     public StoreSession Session => session;
 
+    /// <summary>The store's parameters when this transaction began: what it indexes and what its
+    /// conditional criteria may use.</summary>
+    public SearchParameterCatalog Catalog { get; init; } = SearchParameterCatalog.Instance;
+
+    /// <summary>The store's custom parameters; null writes SearchParameters as plain resources.</summary>
+    public Reindexing.SearchParameterRegistry? Registry { get; init; }
+
+    /// <summary>A SearchParameter was written or deleted: the catalog is reloaded after commit.</summary>
+    public bool SearchParametersChanged { get; private set; }
+
     /// <summary>Writes <paramref name="resource"/> as the next version of Type/id. The caller has
     /// read and locked <paramref name="head"/> in this session.</summary>
     public async Task<StoredVersion> PutAsync(Resource resource, ResourceHead? head, CancellationToken ct)
@@ -24,6 +34,10 @@ internal sealed class ResourceWriter(StoreSession session, TimeProvider time, IR
         var version = (head?.Version ?? 0) + 1;
         var method = head is null || head.Value.Version == 0 ? VersionMethod.Create : VersionMethod.Update;
         var context = new WriteContext(type, id, method, resource, version);
+        // Checked before anything else, so a definition that cannot work is refused and not stored.
+        var custom = resource is SearchParameter definition && Registry is not null
+            ? Reindexing.CustomSearchParameter.FromResource(definition, SearchParameterCatalog.Instance, Registry.Current.Custom)
+            : null;
         foreach (var hook in hooks)
         {
             await hook.BeforeWriteAsync(context, ct);
@@ -33,7 +47,7 @@ internal sealed class ResourceWriter(StoreSession session, TimeProvider time, IR
         resource.Meta ??= new Meta();
         resource.Meta.VersionId = version.ToString(System.Globalization.CultureInfo.InvariantCulture);
         resource.Meta.LastUpdated = TruncateToMicros(now);
-        var index = IndexExtractor.Extract(resource);
+        var index = IndexExtractor.Extract(resource, Catalog);
         foreach (var error in index.Errors)
         {
             LogMessages.IndexParameterFailed(logger, type, error.Param, error.ExceptionType);
@@ -43,6 +57,11 @@ internal sealed class ResourceWriter(StoreSession session, TimeProvider time, IR
         var json = FhirFormat.ToJsonBytes(resource);
         var stored = new StoredVersion(type, id, version, resource.Meta.LastUpdated.Value, method, json);
         await session.WriteAsync(new NewVersion(type, id, version, stored.LastUpdated, method, json, index, compartment), head, ct);
+        if (custom is not null)
+        {
+            await QueueReindexAsync(custom, now, ct);
+        }
+
         foreach (var hook in hooks)
         {
             await hook.AfterWriteAsync(context, this, ct);
@@ -69,6 +88,12 @@ internal sealed class ResourceWriter(StoreSession session, TimeProvider time, IR
 
         var now = TruncateToMicros(time.GetUtcNow());
         await session.WriteAsync(new NewVersion(type, id, version, now, VersionMethod.Delete, null, null, null), head, ct);
+        if (type == "SearchParameter" && Registry is not null)
+        {
+            // Retired: searches stop using it after commit; an unfinished reindex of it stops.
+            await session.QueueJobAsync(id, null, now, ct);
+            SearchParametersChanged = true;
+        }
         foreach (var hook in hooks)
         {
             await hook.AfterWriteAsync(context, this, ct);
@@ -82,6 +107,25 @@ internal sealed class ResourceWriter(StoreSession session, TimeProvider time, IR
         ResourceIds.RequireType(resource.TypeName);
         resource.Id = ResourceIds.NewId();
         return await PutAsync(resource, null, ct);
+    }
+
+    /// <summary>An active definition gets its parameter keys and, when new or changed, a reindex
+    /// job, in this transaction: a stored active SearchParameter always has its job.</summary>
+    private async Task QueueReindexAsync(Reindexing.CustomSearchParameter custom, DateTimeOffset now, CancellationToken ct)
+    {
+        SearchParametersChanged = true;
+        if (!custom.Active)
+        {
+            await session.QueueJobAsync(custom.ResourceId, null, now, ct);
+            return;
+        }
+
+        foreach (var baseType in custom.Bases)
+        {
+            await session.EnsureParamIdAsync(baseType, custom.Code, ct);
+        }
+
+        await session.QueueJobAsync(custom.ResourceId, custom.Definition, now, ct);
     }
 
     /// <summary>Checks an If-Match version against the head; a mismatch is a 412, never a lost update.</summary>

@@ -12,13 +12,15 @@ namespace Samjournal.Fhir.Search;
 public static class CriteriaParser
 {
     // The same definitions the index is built from, so search and index never disagree on a parameter.
-    private static Indexing.SearchParameterCatalog Catalog => Indexing.SearchParameterCatalog.Instance;
+    // A store with custom SearchParameters passes its own catalog; the built-in one is the default.
+    private static Indexing.SearchParameterCatalog BuiltIn => Indexing.SearchParameterCatalog.Instance;
 
     private static readonly string[] DatePrefixes = ["eq", "ne", "lt", "gt", "le", "ge", "sa", "eb", "ap"];
 
     /// <summary>Parses <c>name=value&amp;...</c> (URL-encoded, without the leading '?').</summary>
-    public static IReadOnlyList<SearchClause> Parse(string type, string query)
+    public static IReadOnlyList<SearchClause> Parse(string type, string query, Indexing.SearchParameterCatalog? catalog = null)
     {
+        catalog ??= BuiltIn;
         var clauses = new List<SearchClause>();
         foreach (var pair in query.Split('&', StringSplitOptions.RemoveEmptyEntries))
         {
@@ -36,7 +38,7 @@ public static class CriteriaParser
                 throw FhirOperationException.BadRequest($"Search parameter '{name}' has an empty value.");
             }
 
-            clauses.Add(Clause(type, name, values));
+            clauses.Add(Clause(catalog, type, name, values));
         }
 
         if (clauses.Count == 0)
@@ -53,12 +55,13 @@ public static class CriteriaParser
     /// and named in <paramref name="ignored"/>, so the caller can say so in the result. A value a
     /// supported parameter cannot take is a 400 either way.
     /// </summary>
-    public static IReadOnlyList<SearchClause> ParseSearch(string type, IEnumerable<KeyValuePair<string, string>> parameters, bool strict, List<string> ignored)
+    public static IReadOnlyList<SearchClause> ParseSearch(string type, IEnumerable<KeyValuePair<string, string>> parameters, bool strict, List<string> ignored, Indexing.SearchParameterCatalog? catalog = null)
     {
+        catalog ??= BuiltIn;
         var clauses = new List<SearchClause>();
         foreach (var (name, raw) in parameters)
         {
-            if (Unsupported(type, name) is { } reason)
+            if (Unsupported(catalog, type, name) is { } reason)
             {
                 if (strict)
                 {
@@ -75,21 +78,21 @@ public static class CriteriaParser
                 throw FhirOperationException.BadRequest($"Search parameter '{name}' has an empty value.");
             }
 
-            clauses.Add(Clause(type, name, values));
+            clauses.Add(Clause(catalog, type, name, values));
         }
 
         return clauses;
     }
 
     /// <summary>Why a parameter name cannot be answered, or null when it can.</summary>
-    private static string? Unsupported(string type, string name)
+    private static string? Unsupported(Indexing.SearchParameterCatalog catalog, string type, string name)
     {
         var colon = name.IndexOf(':', StringComparison.Ordinal);
         var code = colon < 0 ? name : name[..colon];
         var modifier = colon < 0 ? null : name[(colon + 1)..];
         if (name.Contains('.', StringComparison.Ordinal))
         {
-            return ChainProblem(type, name);
+            return ChainProblem(catalog, type, name);
         }
 
         if (code == "_id")
@@ -97,11 +100,16 @@ public static class CriteriaParser
             return modifier is null ? null : $"Modifier ':{modifier}' is not supported on '_id'.";
         }
 
-        if (Catalog.Find(type, code) is not { } parameter)
+        if (catalog.Find(type, code) is not { } parameter)
         {
-            return Catalog.FindSkipped(type, code) is { } skipped
+            return catalog.FindSkipped(type, code) is { } skipped
                 ? $"Parameter '{code}' ({skipped.Type.ToString().ToLowerInvariant()}) is not supported yet; token, string, reference, uri, date, number and quantity parameters are."
                 : $"'{code}' is not a search parameter of {type}.";
+        }
+
+        if (catalog.Unavailable(type, code) is { } unavailable)
+        {
+            return unavailable;
         }
 
         if (KindOf(parameter.Type) is not { } kind)
@@ -134,14 +142,14 @@ public static class CriteriaParser
 
     /// <summary>One link of chaining (<c>patient.identifier</c>, <c>subject:Patient.name</c>): the
     /// reference parameter, its target type, and the parameter on the target.</summary>
-    private static (string Reference, List<string> Targets, string Tail)? SplitChain(string type, string name)
+    private static (string Reference, List<string> Targets, string Tail)? SplitChain(Indexing.SearchParameterCatalog catalog, string type, string name)
     {
         var dot = name.IndexOf('.', StringComparison.Ordinal);
         var head = name[..dot];
         var tail = name[(dot + 1)..];
         var colon = head.IndexOf(':', StringComparison.Ordinal);
         var reference = colon < 0 ? head : head[..colon];
-        var definition = Catalog.Find(type, reference);
+        var definition = catalog.Find(type, reference);
         if (definition is not { Type: SearchParamType.Reference } || tail.Contains('.', StringComparison.Ordinal))
         {
             return null;
@@ -150,32 +158,32 @@ public static class CriteriaParser
         var tailCode = tail.Split(':')[0];
         var targets = colon >= 0
             ? [head[(colon + 1)..]]
-            : definition.Targets.Where(t => Catalog.Find(t, tailCode) is not null).ToList();
+            : definition.Targets.Where(t => catalog.Find(t, tailCode) is not null).ToList();
         // Several possible targets (Observation.patient: Group or Patient) are all searched, as the spec allows.
         return targets.Count > 0 ? (reference, targets, tail) : null;
     }
 
-    private static string? ChainProblem(string type, string name)
+    private static string? ChainProblem(Indexing.SearchParameterCatalog catalog, string type, string name)
     {
-        if (SplitChain(type, name) is not { } chain)
+        if (SplitChain(catalog, type, name) is not { } chain)
         {
             return $"Chained parameter '{name}' is not supported: one link is, through a reference parameter of {type} to a type that has the chained parameter.";
         }
 
-        return chain.Targets.Select(t => Unsupported(t, chain.Tail)).FirstOrDefault(p => p is not null);
+        return chain.Targets.Select(t => Unsupported(catalog, t, chain.Tail)).FirstOrDefault(p => p is not null);
     }
 
-    private static SearchClause Clause(string type, string name, List<string> values)
+    private static SearchClause Clause(Indexing.SearchParameterCatalog catalog, string type, string name, List<string> values)
     {
-        if (Unsupported(type, name) is { } reason)
+        if (Unsupported(catalog, type, name) is { } reason)
         {
             throw FhirOperationException.BadRequest(reason + " Conditional criteria must be fully understood.");
         }
 
         if (name.Contains('.', StringComparison.Ordinal))
         {
-            var (reference, targets, tail) = SplitChain(type, name)!.Value;
-            return new SearchClause(reference, ClauseKind.Chain, null, values) { Chain = targets.Select(t => new ChainLink(t, Clause(t, tail, values))).ToList() };
+            var (reference, targets, tail) = SplitChain(catalog, type, name)!.Value;
+            return new SearchClause(reference, ClauseKind.Chain, null, values) { Chain = targets.Select(t => new ChainLink(t, Clause(catalog, t, tail, values))).ToList() };
         }
 
         var colon = name.IndexOf(':', StringComparison.Ordinal);
@@ -186,7 +194,7 @@ public static class CriteriaParser
             return new SearchClause(code, ClauseKind.Id, modifier, values);
         }
 
-        var kind = KindOf(Catalog.Find(type, code)!.Type)!.Value;
+        var kind = KindOf(catalog.Find(type, code)!.Type)!.Value;
         if (modifier == "missing")
         {
             return values is ["true"] or ["false"]

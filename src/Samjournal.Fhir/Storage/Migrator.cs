@@ -9,7 +9,7 @@ namespace Samjournal.Fhir.Storage;
 /// </summary>
 internal static class Migrator
 {
-    private const long AdvisoryLockKey = 0x53616d6a6f75; // "Samjou"
+    internal const long AdvisoryLockKey = 0x53616d6a6f75; // "Samjou"
 
     public static async Task MigrateAsync(DbConnection connection, StoreProvider provider, CancellationToken ct)
     {

@@ -103,6 +103,24 @@ internal static class Schema
 
             // 2: compartment search (Patient/{id}/Observation) filters heads by their patient.
             "CREATE INDEX ix_resources_compartment ON resources (compartment_key, type_id);",
+
+            // Reindex jobs of custom SearchParameters: one per (parameter, definition). A batch
+            // moves last_key and processed in the same transaction as the index rows it writes,
+            // so a restart resumes exactly where the last committed batch ended.
+            $"""
+            CREATE TABLE reindex_jobs (
+                job_id {key},
+                resource_id TEXT NOT NULL,
+                definition TEXT NOT NULL,
+                state TEXT NOT NULL,
+                last_key BIGINT NOT NULL,
+                processed BIGINT NOT NULL,
+                total BIGINT NOT NULL,
+                error TEXT,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL);
+            CREATE INDEX ix_reindex_jobs_resource ON reindex_jobs (resource_id, job_id);
+            """,
         ];
     }
 }

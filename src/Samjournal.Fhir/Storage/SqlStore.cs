@@ -121,6 +121,9 @@ internal sealed class SqlStore : IAsyncDisposable
 
     public bool TryParamId(short typeId, string code, out int paramId) => _paramIds.TryGetValue((typeId, code), out paramId);
 
+    /// <summary>A parameter key made after start (custom SearchParameters), once it is committed.</summary>
+    public void RememberParamId(short typeId, string code, int paramId) => _paramIds[(typeId, code)] = paramId;
+
     private async Task LoadNamesAsync(DbConnection connection, CancellationToken ct)
     {
         await using (var cmd = connection.CreateCommand())

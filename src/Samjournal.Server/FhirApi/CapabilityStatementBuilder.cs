@@ -27,12 +27,13 @@ internal sealed class CapabilityStatementBuilder(TimeProvider time)
     private static readonly SearchParamType[] Searchable =
         [SearchParamType.Token, SearchParamType.String, SearchParamType.Reference, SearchParamType.Uri, SearchParamType.Date, SearchParamType.Number, SearchParamType.Quantity];
 
-    private static IEnumerable<IndexedSearchParameter> Answered(string type) =>
-        SearchParameterCatalog.Instance.For(type).Where(p => Searchable.Contains(p.Type) && p.Code != "_id");
+    // The store's catalog: custom SearchParameters are listed once their reindex is done.
+    private static IEnumerable<IndexedSearchParameter> Answered(SearchParameterCatalog catalog, string type) =>
+        catalog.For(type).Where(p => Searchable.Contains(p.Type) && p.Code != "_id" && catalog.Unavailable(type, p.Code) is null);
 
     private readonly DateTimeOffset _started = time.GetUtcNow();
 
-    public CapabilityStatement Build(string baseUrl)
+    public CapabilityStatement Build(string baseUrl, SearchParameterCatalog? catalog = null)
     {
         var rest = new CapabilityStatement.RestComponent
         {
@@ -59,7 +60,7 @@ internal sealed class CapabilityStatementBuilder(TimeProvider time)
                 ConditionalDelete = CapabilityStatement.ConditionalDeleteStatus.Single,
                 Interaction = TypeInteractions.Select(i => new CapabilityStatement.ResourceInteractionComponent { Code = i }).ToList(),
                 Operation = [new CapabilityStatement.OperationComponent { Name = "validate", Definition = "http://hl7.org/fhir/OperationDefinition/Resource-validate" }],
-                SearchParam = Answered(type)
+                SearchParam = Answered(catalog ?? SearchParameterCatalog.Instance, type)
                     .Select(p => new CapabilityStatement.SearchParamComponent { Name = p.Code, Type = p.Type })
                     .Prepend(new CapabilityStatement.SearchParamComponent { Name = "_id", Type = SearchParamType.Token })
                     .ToList(),

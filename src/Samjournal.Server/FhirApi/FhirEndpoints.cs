@@ -15,8 +15,8 @@ internal static class FhirEndpoints
     {
         var fhir = app.MapGroup("/fhir").WithTags("FHIR");
 
-        fhir.MapGet("/metadata", (HttpContext http, CapabilityStatementBuilder capabilities) =>
-            FhirHttp.WriteResourceAsync(http, capabilities.Build(FhirHttp.BaseUrl(http.Request)))).WithName("capabilities");
+        fhir.MapGet("/metadata", (HttpContext http, CapabilityStatementBuilder capabilities, ScopedRepository repo) =>
+            FhirHttp.WriteResourceAsync(http, capabilities.Build(FhirHttp.BaseUrl(http.Request), repo.SearchParameters))).WithName("capabilities");
 
         fhir.MapPost("/", ProcessBundle).WithName("batch-transaction");
         fhir.MapGet("/_history", (HttpContext http, ScopedRepository repo) => History(http, repo, null, null)).WithName("history-system");
@@ -37,6 +37,7 @@ internal static class FhirEndpoints
         fhir.MapPost("/{type}/{id}/$validate", ValidationEndpoints.ValidateInstance).WithName("validate-instance-post");
         fhir.MapGet("/{type}/{id}/_history", (HttpContext http, ScopedRepository repo, string type, string id) => History(http, repo, type, id)).WithName("history-instance");
         fhir.MapGet("/{type}/{id}/_history/{vid}", VRead).WithName("vread");
+        fhir.MapGet("/SearchParameter/{id}/$reindex-status", ReindexEndpoints.Status).WithName("reindex-status");
 
         // Resource types start with a capital letter; _history and $validate never match here.
         fhir.MapGet("/Patient/{id}/{type:regex(^[A-Z][A-Za-z]+$)}", SearchEndpoints.GetInPatientCompartment).WithName("search-compartment");

@@ -62,7 +62,7 @@ internal static class SearchEndpoints
         var strict = http.Request.Headers["Prefer"].ToString().Contains("handling=strict", StringComparison.OrdinalIgnoreCase);
         var ignored = new List<string>();
         var criteria = parameters.Where(p => !Handled.Contains(p.Key)).ToList();
-        var clauses = CriteriaParser.ParseSearch(type, criteria, strict, ignored).ToList();
+        var clauses = CriteriaParser.ParseSearch(type, criteria, strict, ignored, repo.SearchParameters).ToList();
         if (compartment is not null)
         {
             clauses.Add(new SearchClause("_compartment", ClauseKind.PatientCompartment, null, [compartment]));
@@ -83,7 +83,7 @@ internal static class SearchEndpoints
             throw FhirError.BadRequest($"_total '{totalMode}' is not one of none, estimate, accurate.");
         }
 
-        var includes = IncludeSpecs(type, parameters, strict, ignored);
+        var includes = IncludeSpecs(repo.SearchParameters, type, parameters, strict, ignored);
         var result = await repo.SearchAsync(
             new SearchRequest(type, clauses, (int)count, Number(parameters, "_page"), WithMatches: !countOnly, WithTotal: countOnly || totalMode == "accurate", includes, IncludeLimit),
             http.RequestAborted);
@@ -94,7 +94,7 @@ internal static class SearchEndpoints
 
     /// <summary>_include=Type:param[:target] (Type is the searched type) and _revinclude=Type:param;
     /// :iterate and * are not supported yet.</summary>
-    private static List<IncludeSpec> IncludeSpecs(string type, List<KeyValuePair<string, string>> parameters, bool strict, List<string> ignored)
+    private static List<IncludeSpec> IncludeSpecs(SearchParameterCatalog catalog, string type, List<KeyValuePair<string, string>> parameters, bool strict, List<string> ignored)
     {
         var specs = new List<IncludeSpec>();
         foreach (var (name, value) in parameters.Where(p => p.Key.StartsWith("_include", StringComparison.Ordinal) || p.Key.StartsWith("_revinclude", StringComparison.Ordinal)))
@@ -114,7 +114,7 @@ internal static class SearchEndpoints
             {
                 problem = $"_include={value} must start with the searched type {type}.";
             }
-            else if (SearchParameterCatalog.Instance.Find(parts[0], parts[1]) is not { Type: SearchParamType.Reference })
+            else if (catalog.Find(parts[0], parts[1]) is not { Type: SearchParamType.Reference } || catalog.Unavailable(parts[0], parts[1]) is not null)
             {
                 problem = $"{name}={value}: '{parts[1]}' is not a reference parameter of {parts[0]}.";
             }

@@ -33,7 +33,12 @@ public static class ServerSetup
         builder.Logging.AddFilter("Microsoft.AspNetCore.Routing", LogLevel.Warning);
 
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSamjournalRecord(new StoreOptions(provider, connectionString));
+        // Search:ReindexBatchSize and Search:ReindexBatchPauseMs pace the background reindex of
+        // custom SearchParameters (tests use small batches so a job spans several).
+        var reindex = new Samjournal.Fhir.Reindexing.ReindexOptions(
+            config.GetValue("Search:ReindexBatchSize", 500),
+            TimeSpan.FromMilliseconds(config.GetValue("Search:ReindexBatchPauseMs", 0)));
+        builder.Services.AddSamjournalRecord(new StoreOptions(provider, connectionString), reindex);
         builder.Services.AddSingleton<CapabilityStatementBuilder>();
         builder.Services.AddFhirValidation(warmUpAtStartup: config.GetValue("Fhir:WarmUpValidator", true));
         builder.Services.AddExceptionHandler<FhirErrorHandling>();
