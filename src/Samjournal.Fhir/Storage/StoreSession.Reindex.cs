@@ -73,7 +73,7 @@ internal sealed partial class StoreSession
         }
 
         await using var insert = Command(
-            "INSERT INTO search_params (param_id, type_id, code) SELECT COALESCE(MAX(param_id), 0) + 1, @type, @code FROM search_params"
+            "INSERT INTO search_params (param_id, type_id, code) SELECT n.last + 1, @type, @code FROM (SELECT COALESCE(MAX(param_id), 0) AS last FROM search_params) n"
             + " WHERE NOT EXISTS (SELECT 1 FROM search_params WHERE type_id = @type AND code = @code)");
         Add(insert, "type", typeId);
         Add(insert, "code", code);

@@ -19,8 +19,8 @@ internal static class ReindexEndpoints
         var job = await repo.ReindexStatusAsync(id, http.RequestAborted);
         var parameters = new Parameters();
         parameters.Add("state", new Code(job.State));
-        parameters.Add("processed", new Integer64(job.Processed));
-        parameters.Add("total", new Integer64(job.Total));
+        parameters.Add("processed", Count(job.Processed));
+        parameters.Add("total", Count(job.Total));
         parameters.Add("percent", new Integer(job.Percent));
         if (job.Error is not null)
         {
@@ -29,4 +29,7 @@ internal static class ReindexEndpoints
 
         await FhirHttp.WriteResourceAsync(http, parameters);
     }
+
+    // R4 has no integer64 (R5 does); a count past two billion reads as the largest integer.
+    private static Integer Count(long value) => new((int)Math.Min(value, int.MaxValue));
 }
