@@ -76,9 +76,10 @@ internal sealed partial class FhirEngine
                 await _registry.ReloadAsync(ct);
             }
         }
-        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.LockNotAvailable or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
         {
-            // A writer locked the same heads in another order; the batch rolled back whole and is retried.
+            // Writers held heads of this batch; it rolled back whole and is retried after a pause.
+            await Task.Delay(TimeSpan.FromMilliseconds(50), _time, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

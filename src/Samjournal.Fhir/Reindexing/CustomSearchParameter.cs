@@ -23,7 +23,7 @@ public sealed partial record CustomSearchParameter(
     private static readonly SearchParamType[] Indexable =
         [SearchParamType.Token, SearchParamType.String, SearchParamType.Reference, SearchParamType.Date, SearchParamType.Number, SearchParamType.Quantity, SearchParamType.Uri];
 
-    [GeneratedRegex("^[A-Za-z][A-Za-z0-9\\-]{0,63}$")]
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9_\\-]{0,63}$")]
     private static partial Regex CodePattern();
 
     /// <summary>The definition as one line: what the index rows are computed from.</summary>
@@ -45,7 +45,7 @@ public sealed partial record CustomSearchParameter(
         if (string.IsNullOrEmpty(code) || !CodePattern().IsMatch(code))
         {
             throw FhirOperationException.BadRequest(
-                $"SearchParameter.code '{ResourceIds.Truncate(code ?? "")}' is not usable: it must start with a letter and hold only letters, digits and '-' (codes starting with '_' are reserved by FHIR).",
+                $"SearchParameter.code '{ResourceIds.Truncate(code ?? "")}' is not usable: it must start with a letter and hold only letters, digits, '-' and '_' (codes starting with '_' are reserved by FHIR).",
                 "SearchParameter.code");
         }
 

@@ -93,13 +93,20 @@ internal sealed partial class StoreSession
             return false;
         }
 
-        await using (var cancel = Command("UPDATE reindex_jobs SET state = @cancelled, updated_at = @now WHERE resource_id = @id AND state IN (@queued, @running)"))
+        // Retiring also cancels a finished job: writes stop indexing a retired parameter, so its
+        // rows go stale, and bringing it back must reindex even with the very same definition.
+        await using (var cancel = Command($"UPDATE reindex_jobs SET state = @cancelled, updated_at = @now WHERE resource_id = @id AND state IN (@queued, @running{(definition is null ? ", @done" : "")})"))
         {
             Add(cancel, "cancelled", ReindexJob.Cancelled);
             Add(cancel, "now", ToMicros(now));
             Add(cancel, "id", resourceId);
             Add(cancel, "queued", ReindexJob.Queued);
             Add(cancel, "running", ReindexJob.Running);
+            if (definition is null)
+            {
+                Add(cancel, "done", ReindexJob.Done);
+            }
+
             await cancel.ExecuteNonQueryAsync(ct);
         }
 
@@ -141,6 +148,14 @@ internal sealed partial class StoreSession
         long jobId, IReadOnlyDictionary<short, (IndexedSearchParameter Parameter, int ParamId)> parameters, int batchSize, DateTimeOffset now, CancellationToken ct)
     {
         var errors = new List<IndexExtractionError>();
+        if (IsPostgres)
+        {
+            // A batch gives way rather than wait: a writer holding one of its heads while waiting
+            // for another would otherwise deadlock with it, and PostgreSQL might abort the writer.
+            await using var timeout = Command("SET LOCAL lock_timeout = '500ms'");
+            await timeout.ExecuteNonQueryAsync(ct);
+        }
+
         await using var select = Command($"SELECT {JobColumns} FROM reindex_jobs WHERE job_id = @job{(IsPostgres ? " FOR UPDATE" : "")}");
         Add(select, "job", jobId);
         var job = (await ReadJobsAsync(select, ct)).Single();

@@ -114,7 +114,11 @@ internal static class SearchEndpoints
             {
                 problem = $"_include={value} must start with the searched type {type}.";
             }
-            else if (catalog.Find(parts[0], parts[1]) is not { Type: SearchParamType.Reference } || catalog.Unavailable(parts[0], parts[1]) is not null)
+            else if (catalog.Unavailable(parts[0], parts[1]) is { } indexing)
+            {
+                problem = $"{name}={value}: {indexing}";
+            }
+            else if (catalog.Find(parts[0], parts[1]) is not { Type: SearchParamType.Reference })
             {
                 problem = $"{name}={value}: '{parts[1]}' is not a reference parameter of {parts[0]}.";
             }

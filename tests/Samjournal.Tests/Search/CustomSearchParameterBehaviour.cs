@@ -89,6 +89,9 @@ public abstract class CustomSearchParameterBehaviour(SamjournalHost host) : Rest
 
         Assert.Equal(kommune.Where(k => k.Value == $"{marker}-0").Select(k => k.Key).Order(), (await PatientIdsAsync($"Patient?{code}={KommuneSystem}|{marker}-0")).Order());
         Assert.Contains(await CapabilityCodesAsync("Patient"), c => c == code);
+
+        // The host's custom parameter never reaches the process-wide built-in catalog.
+        Assert.Null(Samjournal.Fhir.Indexing.SearchParameterCatalog.Instance.Find("Patient", code));
     }
 
     [Fact]
@@ -123,6 +126,7 @@ public abstract class CustomSearchParameterBehaviour(SamjournalHost host) : Rest
     [InlineData("token", "Patient", "Observation.code", "no branch")]
     [InlineData("string", "Patient", "Patient.name.family", "built-in")]
     [InlineData("token", "Resource", "Resource.id", "resource type")]
+    [InlineData("token", "Pasient", "Pasient.id", "Pasient")]
     public async Task An_invalid_definition_is_refused_with_400_and_nothing_is_stored(string type, string baseType, string expression, string problem)
     {
         var code = problem == "built-in" ? "family" : NewCode();
@@ -169,6 +173,16 @@ public abstract class CustomSearchParameterBehaviour(SamjournalHost host) : Rest
         var outcome = await (await Client.SendAsync(strict)).ExpectOutcomeAsync(HttpStatusCode.BadRequest);
         Assert.Contains(outcome.Issue, i => i.Diagnostics.Contains("not a search parameter", StringComparison.Ordinal));
         Assert.DoesNotContain(await CapabilityCodesAsync("Patient"), c => c == code);
+
+        // Changed while retired (so not indexed for it), then the same definition comes back:
+        // it must be reindexed, not trusted from before.
+        var moved = WithKommune(patient, marker + "-new");
+        await (await Client.PutAsync($"Patient/{moved.Id}", FhirClientExtensions.Json(moved))).ExpectAsync<Patient>(HttpStatusCode.OK);
+        definition.Meta = null;
+        await (await Client.PutAsync($"SearchParameter/{definition.Id}", FhirClientExtensions.Json(definition))).ExpectAsync<SearchParameter>(HttpStatusCode.Created);
+        await WaitUntilDoneAsync(Client, definition.Id);
+        Assert.Equal([patient.Id], await PatientIdsAsync($"Patient?{code}={marker}-new", strict: true));
+        Assert.Empty(await PatientIdsAsync($"Patient?{code}={marker}", strict: true));
     }
 
     [Fact]
