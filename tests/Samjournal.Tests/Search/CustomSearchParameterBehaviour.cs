@@ -157,6 +157,30 @@ public abstract class CustomSearchParameterBehaviour(SamjournalHost host) : Rest
     }
 
     [Fact]
+    public async Task A_custom_parameter_defined_in_a_transaction_indexes_the_resources_written_with_it()
+    {
+        var code = NewCode();
+        var marker = Unique()[..8];
+        var patient = WithKommune(NewPatient(), marker);
+        var bundle = new Bundle
+        {
+            Type = Bundle.BundleType.Transaction,
+            Entry =
+            [
+                new() { Resource = Kommune(code), Request = new Bundle.RequestComponent { Method = Bundle.HTTPVerb.POST, Url = "SearchParameter" } },
+                new() { Resource = patient, Request = new Bundle.RequestComponent { Method = Bundle.HTTPVerb.POST, Url = "Patient" } },
+            ],
+        };
+
+        var response = await (await Client.PostAsync("", FhirClientExtensions.Json(bundle))).ExpectAsync<Bundle>(HttpStatusCode.OK);
+        var definitionId = response.Entry[0].Response.Location.Split('/')[1];
+        var patientId = response.Entry[1].Response.Location.Split('/')[1];
+        await WaitUntilDoneAsync(Client, definitionId);
+
+        Assert.Equal([patientId], await PatientIdsAsync($"Patient?{code}={marker}", strict: true));
+    }
+
+    [Fact]
     public async Task Deleting_a_custom_parameter_retires_it_from_search_and_the_CapabilityStatement()
     {
         var code = NewCode();
