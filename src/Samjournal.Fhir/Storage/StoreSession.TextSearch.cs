@@ -18,7 +18,8 @@ internal sealed partial class StoreSession
         var alternatives = clause.Values.Select(value => "(" + string.Join(
             " AND ",
             TextSearch.Words(value).Select(word => $"x.words LIKE {bind.Value("% " + EscapeLike(word) + "%")} ESCAPE '\\'")) + ")");
-        return $"EXISTS (SELECT 1 FROM idx_text x WHERE x.res_key = {row}.res_key AND x.param_id = {bind.Value(paramId)}"
-            + $" AND ({string.Join(" OR ", alternatives)}))";
+
+        // An uncorrelated IN, like the other clauses: on PostgreSQL the trigram index drives it.
+        return AnyOf(row, "idx_text", bind.Value(paramId), string.Join(" OR ", alternatives));
     }
 }
