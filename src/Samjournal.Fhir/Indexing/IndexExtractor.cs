@@ -26,10 +26,22 @@ public static partial class IndexExtractor
         ArgumentNullException.ThrowIfNull(resource);
         ArgumentNullException.ThrowIfNull(catalog);
 
-        return Extract(resource, catalog.For(resource.TypeName), useDirectPaths);
+        var entries = Extract(resource, catalog.For(resource.TypeName), useDirectPaths);
+        try
+        {
+            TextSearch.Extract(resource, entries);
+        }
+        catch (Exception e)
+        {
+            entries.Texts.Clear();
+            entries.Errors.Add(new IndexExtractionError(TextSearch.Content, e.GetType().Name));
+        }
+
+        return entries;
     }
 
-    /// <summary>Only the given parameters (of the resource's type): what a reindex job needs.</summary>
+    /// <summary>Only the given parameters (of the resource's type), without _text/_content: what a
+    /// reindex job needs.</summary>
     internal static IndexEntries Extract(Resource resource, IReadOnlyList<IndexedSearchParameter> parameters, bool useDirectPaths = true)
     {
         var entries = new IndexEntries();

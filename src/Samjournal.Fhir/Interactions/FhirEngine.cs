@@ -58,14 +58,23 @@ internal sealed partial class FhirEngine
         return await session.HistoryAsync(query, ct);
     }
 
-    /// <summary>A search with its includes and total, on one connection.</summary>
+    /// <summary>Test seam: runs after a search's first statement, before its includes and total,
+    /// so a test can write in between and see that the search still answers from one snapshot.</summary>
+    internal Func<CancellationToken, Task>? AfterFirstSearchStatement { get; set; }
+
+    /// <summary>A search with its includes and total, all read from one snapshot: a concurrent
+    /// write cannot make the page, the includes and the total disagree.</summary>
     public async Task<SearchResult> SearchAsync(SearchRequest request, CancellationToken ct)
     {
         ResourceIds.RequireType(request.Type);
-        await using var session = await _store.ReadAsync(ct);
+        await using var session = await _store.SnapshotAsync(ct);
         var page = request.WithMatches
             ? await session.SearchAsync(request.Type, request.Clauses, request.Count, request.AfterCursor, ct)
             : new SearchPage([], null);
+        if (AfterFirstSearchStatement is { } between)
+        {
+            await between(ct);
+        }
 
         var included = new List<StoredVersion>();
         var truncated = new List<IncludeSpec>();

@@ -100,6 +100,11 @@ public static class CriteriaParser
             return modifier is null ? null : $"Modifier ':{modifier}' is not supported on '_id'.";
         }
 
+        if (Indexing.TextSearch.AppliesTo(type, code))
+        {
+            return modifier is null ? null : $"Modifier ':{modifier}' is not supported on '{code}'.";
+        }
+
         if (catalog.Find(type, code) is not { } parameter)
         {
             return catalog.FindSkipped(type, code) is { } skipped
@@ -192,6 +197,13 @@ public static class CriteriaParser
         if (code == "_id")
         {
             return new SearchClause(code, ClauseKind.Id, modifier, values);
+        }
+
+        if (Indexing.TextSearch.AppliesTo(type, code))
+        {
+            return values.All(v => Indexing.TextSearch.Words(v).Count > 0)
+                ? new SearchClause(code, ClauseKind.Text, modifier, values)
+                : throw FhirOperationException.BadRequest($"'{code}' needs words to search for (letters or digits).");
         }
 
         var kind = KindOf(catalog.Find(type, code)!.Type)!.Value;
