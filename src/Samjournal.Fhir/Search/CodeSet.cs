@@ -25,6 +25,9 @@ public sealed class CodeSet
     /// <summary>How many codes are listed (kept or left out); what a query over the set binds.</summary>
     public int ListedCodes => _systems.Values.Sum(s => s.Codes.Count);
 
+    public bool Contains(string system, string code) =>
+        _systems.TryGetValue(system, out var codes) && codes.AllExcept != codes.Codes.Contains(code);
+
     public static CodeSet WholeSystem(string system) =>
         new(ImmutableDictionary<string, SystemCodes>.Empty.Add(system, new SystemCodes(true, [])));
 

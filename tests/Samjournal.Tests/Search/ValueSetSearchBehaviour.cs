@@ -1,3 +1,4 @@
+using System.Net;
 using Hl7.Fhir.Model;
 using Samjournal.Tests.Infrastructure;
 
@@ -114,6 +115,20 @@ public abstract class ValueSetSearchBehaviour(SamjournalHost host) : SearchTestB
         Assert.Equal(Ids(g.A2), await MatchIdsAsync($"Observation?{g.Scope}&code:in={g.Url("versioned")}|2"));
         Assert.Equal(Ids(g.A1), await MatchIdsAsync($"Observation?{g.Scope}&code:in={g.Url("versioned")}|1"));
         await RefusedAsync($"Observation?{g.Scope}&code:in={g.Url("versioned")}", "url|version");
+    }
+
+    [Fact]
+    public async Task Conditional_create_understands_in()
+    {
+        var g = await BuildAsync();
+        await StoreAsync(g.Url("listed"), Compose(Include(g.A, "1")));
+        var duplicate = new Observation { Status = ObservationStatus.Final, Code = new CodeableConcept(g.A, "1"), Subject = new ResourceReference($"Patient/{g.Patient.Id}") };
+        var request = new HttpRequestMessage(HttpMethod.Post, "Observation") { Content = FhirClientExtensions.Json(duplicate) };
+        request.Headers.Add("If-None-Exist", $"{g.Scope}&code:in={Uri.EscapeDataString(g.Url("listed"))}");
+
+        var existing = await (await Client.SendAsync(request)).ExpectAsync<Observation>(HttpStatusCode.OK);
+
+        Assert.Equal(g.A1.Id, existing.Id);
     }
 
     [Fact]
