@@ -3,7 +3,9 @@ using Samjournal.Fhir.Search;
 namespace Samjournal.Fhir.Storage;
 
 /// <summary>Conditions that follow the reference index: chains forward, <c>_has</c> backward, and
-/// <c>_list</c> through a List's entries. Only current (not deleted) resources count on the far side.</summary>
+/// <c>_list</c> through a List's entries. Only current (not deleted) resources count on the far side.
+/// Like the other clauses they are uncorrelated IN subqueries, so the database may start from
+/// whichever side is most selective.</summary>
 internal sealed partial class StoreSession
 {
     private string LinkSql(Binder bind, short typeId, SearchClause clause, string row) => clause.Kind switch
@@ -32,8 +34,8 @@ internal sealed partial class StoreSession
 
             var reference = bind.Alias("c");
             var target = bind.Alias("t");
-            links.Add($"EXISTS (SELECT 1 FROM idx_reference {reference} JOIN resources {target} ON {target}.type_id = {reference}.target_type_id AND {target}.id = {reference}.target_id"
-                + $" WHERE {reference}.res_key = {row}.res_key AND {reference}.param_id = {bind.Value(referenceParam)} AND {reference}.target_type_id = {bind.Value(targetTypeId)}"
+            links.Add($"{row}.res_key IN (SELECT {reference}.res_key FROM idx_reference {reference} JOIN resources {target} ON {target}.type_id = {reference}.target_type_id AND {target}.id = {reference}.target_id"
+                + $" WHERE {reference}.param_id = {bind.Value(referenceParam)} AND {reference}.target_type_id = {bind.Value(targetTypeId)}"
                 + $" AND {target}.version > 0 AND {target}.deleted = {bind.Value(false)} AND {ClauseSql(bind, targetTypeId, link.Inner, target)})");
         }
 
@@ -52,8 +54,8 @@ internal sealed partial class StoreSession
 
         var reference = bind.Alias("h");
         var source = bind.Alias("s");
-        return $"EXISTS (SELECT 1 FROM idx_reference {reference} JOIN resources {source} ON {source}.res_key = {reference}.res_key"
-            + $" WHERE {reference}.param_id = {bind.Value(referenceParam)} AND {reference}.target_id = {row}.id AND {reference}.target_type_id = {bind.Value(typeId)}"
+        return $"{row}.id IN (SELECT {reference}.target_id FROM idx_reference {reference} JOIN resources {source} ON {source}.res_key = {reference}.res_key"
+            + $" WHERE {reference}.param_id = {bind.Value(referenceParam)} AND {reference}.target_type_id = {bind.Value(typeId)}"
             + $" AND {source}.version > 0 AND {source}.deleted = {bind.Value(false)} AND {ClauseSql(bind, sourceTypeId, link.Inner, source)})";
     }
 
@@ -67,9 +69,9 @@ internal sealed partial class StoreSession
 
         var list = bind.Alias("l");
         var entry = bind.Alias("e");
-        return $"EXISTS (SELECT 1 FROM resources {list} JOIN idx_reference {entry} ON {entry}.res_key = {list}.res_key"
+        return $"{row}.id IN (SELECT {entry}.target_id FROM resources {list} JOIN idx_reference {entry} ON {entry}.res_key = {list}.res_key"
             + $" WHERE {list}.type_id = {bind.Value(listTypeId)} AND {list}.id IN ({string.Join(", ", clause.Values.Select(bind.Value))})"
             + $" AND {list}.version > 0 AND {list}.deleted = {bind.Value(false)}"
-            + $" AND {entry}.param_id = {bind.Value(itemParam)} AND {entry}.target_id = {row}.id AND {entry}.target_type_id = {bind.Value(typeId)})";
+            + $" AND {entry}.param_id = {bind.Value(itemParam)} AND {entry}.target_type_id = {bind.Value(typeId)})";
     }
 }

@@ -195,11 +195,11 @@ internal sealed partial class StoreSession
             ClauseKind.Quantity => "idx_quantity",
             _ => throw new ArgumentOutOfRangeException(nameof(clause), clause.Kind, "unsupported clause kind"),
         };
-        var any = $"SELECT 1 FROM {table} x WHERE x.res_key = {row}.res_key AND x.param_id = {bind.Value(paramId)}";
+        var param = bind.Value(paramId);
         if (clause.Modifier == "missing")
         {
             // :missing=true: no value indexed for the parameter at all; false: at least one.
-            return clause.Values[0] == "true" ? $"NOT EXISTS ({any})" : $"EXISTS ({any})";
+            return clause.Values[0] == "true" ? NoneOf(row, table, param, "1 = 1") : AnyOf(row, table, param, "1 = 1");
         }
 
         var (_, alternatives) = clause.Kind switch
@@ -221,8 +221,24 @@ internal sealed partial class StoreSession
         };
 
         // :not and :not-in (tokens): no value of the parameter matches, which includes having none (search.html#token).
-        return $"{(clause.Modifier is "not" or "not-in" ? "NOT " : "")}EXISTS ({any} AND ({string.Join(" OR ", alternatives)}))";
+        var condition = string.Join(" OR ", alternatives);
+        return clause.Modifier is "not" or "not-in" ? NoneOf(row, table, param, condition) : AnyOf(row, table, param, condition);
     }
+
+    // Clauses are uncorrelated IN subqueries, so the database can drive the search from the index of
+    // the most selective criterion. A correlated EXISTS let SQLite probe the value index (param, start)
+    // once per candidate row: quadratic, 100 s for a date range over 30,000 observations.
+
+    /// <summary>Some index row of the parameter meeting <paramref name="condition"/> (over alias x) belongs to the resource.</summary>
+    private static string AnyOf(string row, string table, string param, string condition) =>
+        $"{row}.res_key IN (SELECT x.res_key FROM {table} x WHERE x.param_id = {param} AND ({condition}))";
+
+    /// <summary>No index row of the parameter meeting <paramref name="condition"/> belongs to the resource.
+    /// PostgreSQL plans NOT EXISTS as an anti-join (NOT IN cannot be, because of its NULL semantics);
+    /// SQLite materialises the NOT IN list once.</summary>
+    private string NoneOf(string row, string table, string param, string condition) => IsPostgres
+        ? $"NOT EXISTS (SELECT 1 FROM {table} x WHERE x.res_key = {row}.res_key AND x.param_id = {param} AND ({condition}))"
+        : $"{row}.res_key NOT IN (SELECT x.res_key FROM {table} x WHERE x.param_id = {param} AND ({condition}))";
 
     private static string TokenCondition(Binder bind, string value)
     {
