@@ -9,18 +9,39 @@ namespace Samjournal.Fhir.Search;
 /// delete, conditional references). Strict on purpose: an ignored parameter would widen the
 /// match, and a conditional delete that matches too much destroys data.
 /// </summary>
-public static class CriteriaParser
+public static partial class CriteriaParser
 {
+    // The catalog of the parse running on this thread: a store with custom SearchParameters passes
+    // its own, the built-in one is the default. Parsing is synchronous, so a thread-static scope
+    // carries it through the recursive chain and _has analysis without a parameter on every helper.
+    [ThreadStatic]
+    private static Indexing.SearchParameterCatalog? scoped;
+
     // The same definitions the index is built from, so search and index never disagree on a parameter.
-    // A store with custom SearchParameters passes its own catalog; the built-in one is the default.
-    private static Indexing.SearchParameterCatalog BuiltIn => Indexing.SearchParameterCatalog.Instance;
+    private static Indexing.SearchParameterCatalog Catalog => scoped ?? Indexing.SearchParameterCatalog.Instance;
 
     private static readonly string[] DatePrefixes = ["eq", "ne", "lt", "gt", "le", "ge", "sa", "eb", "ap"];
 
     /// <summary>Parses <c>name=value&amp;...</c> (URL-encoded, without the leading '?').</summary>
-    public static IReadOnlyList<SearchClause> Parse(string type, string query, Indexing.SearchParameterCatalog? catalog = null)
+    public static IReadOnlyList<SearchClause> Parse(string type, string query, Indexing.SearchParameterCatalog? catalog = null) =>
+        WithCatalog(catalog, () => ParseCriteria(type, query));
+
+    private static T WithCatalog<T>(Indexing.SearchParameterCatalog? catalog, Func<T> parse)
     {
-        catalog ??= BuiltIn;
+        var outer = scoped;
+        scoped = catalog ?? outer;
+        try
+        {
+            return parse();
+        }
+        finally
+        {
+            scoped = outer;
+        }
+    }
+
+    private static IReadOnlyList<SearchClause> ParseCriteria(string type, string query)
+    {
         var clauses = new List<SearchClause>();
         foreach (var pair in query.Split('&', StringSplitOptions.RemoveEmptyEntries))
         {
@@ -38,7 +59,7 @@ public static class CriteriaParser
                 throw FhirOperationException.BadRequest($"Search parameter '{name}' has an empty value.");
             }
 
-            clauses.Add(Clause(catalog, type, name, values));
+            clauses.Add(Clause(type, name, values));
         }
 
         if (clauses.Count == 0)
@@ -55,13 +76,15 @@ public static class CriteriaParser
     /// and named in <paramref name="ignored"/>, so the caller can say so in the result. A value a
     /// supported parameter cannot take is a 400 either way.
     /// </summary>
-    public static IReadOnlyList<SearchClause> ParseSearch(string type, IEnumerable<KeyValuePair<string, string>> parameters, bool strict, List<string> ignored, Indexing.SearchParameterCatalog? catalog = null)
+    public static IReadOnlyList<SearchClause> ParseSearch(string type, IEnumerable<KeyValuePair<string, string>> parameters, bool strict, List<string> ignored, Indexing.SearchParameterCatalog? catalog = null) =>
+        WithCatalog(catalog, () => ParseSearchCriteria(type, parameters, strict, ignored));
+
+    private static IReadOnlyList<SearchClause> ParseSearchCriteria(string type, IEnumerable<KeyValuePair<string, string>> parameters, bool strict, List<string> ignored)
     {
-        catalog ??= BuiltIn;
         var clauses = new List<SearchClause>();
         foreach (var (name, raw) in parameters)
         {
-            if (Unsupported(catalog, type, name) is { } reason)
+            if ((Unsupported(type, name) ?? UnsupportedValues(name, SplitValues(raw))) is { } reason)
             {
                 if (strict)
                 {
@@ -78,21 +101,21 @@ public static class CriteriaParser
                 throw FhirOperationException.BadRequest($"Search parameter '{name}' has an empty value.");
             }
 
-            clauses.Add(Clause(catalog, type, name, values));
+            clauses.Add(Clause(type, name, values));
         }
 
         return clauses;
     }
 
     /// <summary>Why a parameter name cannot be answered, or null when it can.</summary>
-    private static string? Unsupported(Indexing.SearchParameterCatalog catalog, string type, string name)
+    private static string? Unsupported(string type, string name)
     {
         var colon = name.IndexOf(':', StringComparison.Ordinal);
         var code = colon < 0 ? name : name[..colon];
         var modifier = colon < 0 ? null : name[(colon + 1)..];
-        if (name.Contains('.', StringComparison.Ordinal))
+        if (IsLinked(name))
         {
-            return ChainProblem(catalog, type, name);
+            return AnalyzeLinked(type, name).Problem;
         }
 
         if (code == "_id")
@@ -105,14 +128,14 @@ public static class CriteriaParser
             return modifier is null ? null : $"Modifier ':{modifier}' is not supported on '{code}'.";
         }
 
-        if (catalog.Find(type, code) is not { } parameter)
+        if (Catalog.Find(type, code) is not { } parameter)
         {
-            return catalog.FindSkipped(type, code) is { } skipped
+            return Catalog.FindSkipped(type, code) is { } skipped
                 ? $"Parameter '{code}' ({skipped.Type.ToString().ToLowerInvariant()}) is not supported yet; token, string, reference, uri, date, number and quantity parameters are."
                 : $"'{code}' is not a search parameter of {type}.";
         }
 
-        if (catalog.Unavailable(type, code) is { } unavailable)
+        if (Catalog.Unavailable(type, code) is { } unavailable)
         {
             return unavailable;
         }
@@ -125,7 +148,7 @@ public static class CriteriaParser
         var allowed = modifier is null or "missing" || kind switch
         {
             ClauseKind.String => modifier is "exact" or "contains",
-            ClauseKind.Token => modifier is "not" or "text",
+            ClauseKind.Token => modifier is "not" or "text" or "in" or "not-in",
             ClauseKind.Uri => modifier is "below" or "above",
             ClauseKind.Reference => modifier == "identifier" || (modifier is not null && ResourceIds.IsKnownType(modifier)),
             _ => false,
@@ -145,50 +168,16 @@ public static class CriteriaParser
         _ => null,
     };
 
-    /// <summary>One link of chaining (<c>patient.identifier</c>, <c>subject:Patient.name</c>): the
-    /// reference parameter, its target type, and the parameter on the target.</summary>
-    private static (string Reference, List<string> Targets, string Tail)? SplitChain(Indexing.SearchParameterCatalog catalog, string type, string name)
+    private static SearchClause Clause(string type, string name, List<string> values)
     {
-        var dot = name.IndexOf('.', StringComparison.Ordinal);
-        var head = name[..dot];
-        var tail = name[(dot + 1)..];
-        var colon = head.IndexOf(':', StringComparison.Ordinal);
-        var reference = colon < 0 ? head : head[..colon];
-        var definition = catalog.Find(type, reference);
-        if (definition is not { Type: SearchParamType.Reference } || tail.Contains('.', StringComparison.Ordinal))
-        {
-            return null;
-        }
-
-        var tailCode = tail.Split(':')[0];
-        var targets = colon >= 0
-            ? [head[(colon + 1)..]]
-            : definition.Targets.Where(t => catalog.Find(t, tailCode) is not null).ToList();
-        // Several possible targets (Observation.patient: Group or Patient) are all searched, as the spec allows.
-        return targets.Count > 0 ? (reference, targets, tail) : null;
-    }
-
-    private static string? ChainProblem(Indexing.SearchParameterCatalog catalog, string type, string name)
-    {
-        if (SplitChain(catalog, type, name) is not { } chain)
-        {
-            return $"Chained parameter '{name}' is not supported: one link is, through a reference parameter of {type} to a type that has the chained parameter.";
-        }
-
-        return chain.Targets.Select(t => Unsupported(catalog, t, chain.Tail)).FirstOrDefault(p => p is not null);
-    }
-
-    private static SearchClause Clause(Indexing.SearchParameterCatalog catalog, string type, string name, List<string> values)
-    {
-        if (Unsupported(catalog, type, name) is { } reason)
+        if (Unsupported(type, name) is { } reason)
         {
             throw FhirOperationException.BadRequest(reason + " Conditional criteria must be fully understood.");
         }
 
-        if (name.Contains('.', StringComparison.Ordinal))
+        if (IsLinked(name))
         {
-            var (reference, targets, tail) = SplitChain(catalog, type, name)!.Value;
-            return new SearchClause(reference, ClauseKind.Chain, null, values) { Chain = targets.Select(t => new ChainLink(t, Clause(catalog, t, tail, values))).ToList() };
+            return LinkedClause(type, name, values);
         }
 
         var colon = name.IndexOf(':', StringComparison.Ordinal);
@@ -206,7 +195,7 @@ public static class CriteriaParser
                 : throw FhirOperationException.BadRequest($"'{code}' needs words to search for (letters or digits).");
         }
 
-        var kind = KindOf(catalog.Find(type, code)!.Type)!.Value;
+        var kind = KindOf(Catalog.Find(type, code)!.Type)!.Value;
         if (modifier == "missing")
         {
             return values is ["true"] or ["false"]
