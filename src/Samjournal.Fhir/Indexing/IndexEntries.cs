@@ -21,14 +21,18 @@ public sealed class IndexEntries
 
     public List<UriEntry> Uris { get; } = [];
 
+    public List<CompositeEntry> Composites { get; } = [];
+
     /// <summary>Parameters that failed to evaluate for this resource (their entries are left out,
     /// the others are complete). For the caller to log: codes and exception types, no values.</summary>
     public List<IndexExtractionError> Errors { get; } = [];
 }
 
 /// <summary>A coded value (Coding, CodeableConcept, Identifier, code, boolean, ContactPoint...).
-/// <paramref name="Text"/> is the display or CodeableConcept text, for <c>:text</c>.</summary>
-public readonly record struct TokenEntry(string Param, string? System, string? Code, string? Text);
+/// <paramref name="Text"/> is the display or CodeableConcept text, for <c>:text</c>. For an
+/// Identifier, <paramref name="TypeSystem"/> and <paramref name="TypeCode"/> are one coding of its
+/// type, for <c>:of-type</c> (an identifier whose type has several codings gets an entry per coding).</summary>
+public readonly record struct TokenEntry(string Param, string? System, string? Code, string? Text, string? TypeSystem = null, string? TypeCode = null);
 
 /// <summary><paramref name="Normalized"/>: lower case, accents removed (ø→o, å→a, æ→ae as the
 /// spec's "accent-insensitive" demands); <paramref name="Exact"/> the value as written.</summary>

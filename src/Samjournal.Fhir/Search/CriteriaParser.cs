@@ -9,7 +9,7 @@ namespace Samjournal.Fhir.Search;
 /// delete, conditional references). Strict on purpose: an ignored parameter would widen the
 /// match, and a conditional delete that matches too much destroys data.
 /// </summary>
-public static class CriteriaParser
+public static partial class CriteriaParser
 {
     // The same definitions the index is built from, so search and index never disagree on a parameter.
     private static Indexing.SearchParameterCatalog Catalog => Indexing.SearchParameterCatalog.Instance;
@@ -112,7 +112,7 @@ public static class CriteriaParser
         var allowed = modifier is null or "missing" || kind switch
         {
             ClauseKind.String => modifier is "exact" or "contains",
-            ClauseKind.Token => modifier is "not" or "text",
+            ClauseKind.Token => modifier is "not" or "text" || (modifier == "of-type" && IsIdentifierParameter(parameter)),
             ClauseKind.Uri => modifier is "below" or "above",
             ClauseKind.Reference => modifier == "identifier" || (modifier is not null && ResourceIds.IsKnownType(modifier)),
             _ => false,
@@ -129,6 +129,7 @@ public static class CriteriaParser
         SearchParamType.Date => ClauseKind.Date,
         SearchParamType.Number => ClauseKind.Number,
         SearchParamType.Quantity => ClauseKind.Quantity,
+        SearchParamType.Composite => ClauseKind.Composite,
         _ => null,
     };
 
@@ -186,7 +187,8 @@ public static class CriteriaParser
             return new SearchClause(code, ClauseKind.Id, modifier, values);
         }
 
-        var kind = KindOf(Catalog.Find(type, code)!.Type)!.Value;
+        var parameter = Catalog.Find(type, code)!;
+        var kind = KindOf(parameter.Type)!.Value;
         if (modifier == "missing")
         {
             return values is ["true"] or ["false"]
@@ -198,6 +200,8 @@ public static class CriteriaParser
         {
             ClauseKind.Date => new SearchClause(code, kind, modifier, values) { DateRanges = values.Select(v => ParseDate(code, v)).ToList() },
             ClauseKind.Number or ClauseKind.Quantity => new SearchClause(code, kind, modifier, values) { Numbers = values.Select(v => ParseNumber(code, v, kind == ClauseKind.Quantity)).ToList() },
+            ClauseKind.Composite => new SearchClause(code, kind, modifier, values) { Tuples = values.Select(v => ParseTuple(parameter, v)).ToList() },
+            ClauseKind.Token when modifier == "of-type" => new SearchClause(code, kind, modifier, values.Select(v => CheckOfType(code, v)).ToList()),
             _ => new SearchClause(code, kind, modifier, values),
         };
     }

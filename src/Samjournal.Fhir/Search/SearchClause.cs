@@ -17,6 +17,9 @@ public enum ClauseKind
 
     /// <summary>A chained parameter: <c>Param</c> is the reference, <see cref="SearchClause.Chain"/> the rest.</summary>
     Chain,
+
+    /// <summary>A composite parameter: <see cref="SearchClause.Tuples"/> holds the parsed values.</summary>
+    Composite,
 }
 
 /// <summary>
@@ -31,6 +34,10 @@ public sealed record SearchClause(string Param, ClauseKind Kind, string? Modifie
 
     /// <summary>For a chain: each possible target type with the clause a target of that type must meet.</summary>
     public IReadOnlyList<ChainLink> Chain { get; init; } = [];
+
+    /// <summary>For a composite: per value (OR-ed), one single-value clause per component, all of
+    /// which one indexed tuple must meet.</summary>
+    public IReadOnlyList<IReadOnlyList<SearchClause>> Tuples { get; init; } = [];
 }
 
 /// <summary>The target side of a chained parameter: a target type and the clause it must meet.</summary>
