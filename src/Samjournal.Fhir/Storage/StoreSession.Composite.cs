@@ -14,15 +14,16 @@ internal sealed partial class StoreSession
     /// </summary>
     private string CompositeSql(Binder bind, int paramId, SearchClause clause, string row)
     {
-        var any = $"SELECT 1 FROM idx_composite x WHERE x.res_key = {row}.res_key AND x.param_id = {bind.Value(paramId)}";
+        const string table = "idx_composite";
+        var param = bind.Value(paramId);
         if (clause.Modifier == "missing")
         {
-            return clause.Values[0] == "true" ? $"NOT EXISTS ({any})" : $"EXISTS ({any})";
+            return clause.Values[0] == "true" ? NoneOf(row, table, param, "1 = 1") : AnyOf(row, table, param, "1 = 1");
         }
 
         var alternatives = clause.Tuples.Select(tuple =>
             "(" + string.Join(" AND ", tuple.Select((component, i) => InSlot(ComponentCondition(bind, component), i + 1))) + ")");
-        return $"EXISTS ({any} AND ({string.Join(" OR ", alternatives)}))";
+        return AnyOf(row, table, param, string.Join(" OR ", alternatives));
     }
 
     private string ComponentCondition(Binder bind, SearchClause component)

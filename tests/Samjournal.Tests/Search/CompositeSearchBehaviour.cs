@@ -189,6 +189,29 @@ public abstract class CompositeSearchBehaviour(SamjournalHost host) : RestTestBa
     }
 
     [Fact]
+    public async Task Three_component_coordinates_match_within_one_variant()
+    {
+        var patient = await CreateAsync(NewPatient());
+        const string Chromosomes = "http://terminology.hl7.org/CodeSystem/chromosome-human";
+        var variants = new[] { (Start: 100, End: 110), (Start: 500, End: 510) };
+        var sequence = await PostAsync(new MolecularSequence
+        {
+            CoordinateSystem = 0,
+            Patient = new ResourceReference($"Patient/{patient.Id}"),
+            ReferenceSeq = new MolecularSequence.ReferenceSeqComponent { Chromosome = new CodeableConcept(Chromosomes, "1"), WindowStart = 1, WindowEnd = 1000 },
+            Variant = [.. variants.Select(v => new MolecularSequence.VariantComponent { Start = v.Start, End = v.End })],
+        });
+        var scope = $"MolecularSequence?patient=Patient/{patient.Id}&chromosome-variant-coordinate=";
+        IEnumerable<string> Expected(Func<(int Start, int End), bool> variant) => variants.Any(variant) ? [sequence.Id] : [];
+
+        Assert.Equal(Expected(v => v.Start >= 400 && v.End <= 520), await IdsAsync(scope + Escaped($"{Chromosomes}|1$ge400$le520")));
+        // Start 500 of one variant with end 110 of the other would match; no single variant does.
+        Assert.Equal(Expected(v => v.Start >= 400 && v.End <= 200), await IdsAsync(scope + Escaped("1$ge400$le200")));
+        // The other chromosome.
+        Assert.Empty(await IdsAsync(scope + Escaped("2$ge400$le520")));
+    }
+
+    [Fact]
     public async Task Malformed_composite_values_are_refused_with_what_is_wrong()
     {
         var tooFew = await (await Client.GetAsync($"Observation?component-code-value-quantity={Escaped(Systolic)}")).ExpectOutcomeAsync(HttpStatusCode.BadRequest);
