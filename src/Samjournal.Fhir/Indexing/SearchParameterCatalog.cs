@@ -38,8 +38,8 @@ public sealed record SkippedSearchParameter(string ResourceType, string Code, Se
 /// </summary>
 /// <remarks>
 /// Special parameters (Location near, DomainResource _text...) have no FHIRPath-to-table mapping
-/// and are listed in <see cref="Skipped"/>. Composite parameters carry their components (see
-/// SearchParameterCatalog.Composite.cs).
+/// and are listed in <see cref="Skipped"/>; _text and _content are answered by <see cref="TextSearch"/>.
+/// Composite parameters carry their components (see SearchParameterCatalog.Composite.cs).
 /// </remarks>
 public sealed partial class SearchParameterCatalog
 {

@@ -92,6 +92,11 @@ internal sealed class PendingWrites
             Add(TableLayout.Uri, u.Param, u.Uri);
         }
 
+        foreach (var t in index.Texts)
+        {
+            Add(TableLayout.Text, t.Param, t.Words);
+        }
+
         foreach (var c in index.Composites)
         {
             Add(TableLayout.Composite, c.Param, CompositeSlots(c, typeId));

@@ -38,12 +38,14 @@ internal sealed record TableLayout(string Name, string[] Columns, NpgsqlDbType[]
 
     public static readonly TableLayout Uri = Index("idx_uri", ("uri", NpgsqlDbType.Text));
 
+    public static readonly TableLayout Text = Index("idx_text", ("words", NpgsqlDbType.Text));
+
     /// <summary>Three slots of the same columns, in the order of <see cref="CompositeSlotColumns"/>.</summary>
     public static readonly TableLayout Composite = Index(
         "idx_composite",
         [.. Enumerable.Range(1, CompositeSlots).SelectMany(n => CompositeSlotColumns.Select(c => ($"c{n}_{c.Column}", c.Type)))]);
 
-    public static readonly TableLayout[] IndexTables = [Token, String, Reference, Date, Number, Quantity, Uri, Composite];
+    public static readonly TableLayout[] IndexTables = [Token, String, Reference, Date, Number, Quantity, Uri, Text, Composite];
 
     /// <summary>The most components an R4 composite has (MolecularSequence's coordinates).</summary>
     public const int CompositeSlots = 3;
