@@ -23,6 +23,13 @@ public enum ClauseKind
 
     /// <summary>A composite parameter: <see cref="SearchClause.Tuples"/> holds the parsed values.</summary>
     Composite,
+
+    /// <summary>Reverse chaining (<c>_has</c>): <c>Param</c> is the reference parameter of the single
+    /// <see cref="SearchClause.Chain"/> link's type that points back at the resource.</summary>
+    ReverseChain,
+
+    /// <summary><c>_list</c>: the resource is an entry of one of the Lists whose ids are the values.</summary>
+    List,
 }
 
 /// <summary>
@@ -41,6 +48,10 @@ public sealed record SearchClause(string Param, ClauseKind Kind, string? Modifie
     /// <summary>For a composite: per value (OR-ed), one single-value clause per component, all of
     /// which one indexed tuple must meet.</summary>
     public IReadOnlyList<IReadOnlyList<SearchClause>> Tuples { get; init; } = [];
+
+    /// <summary>For <c>:in</c>/<c>:not-in</c>: the codes of the named ValueSets, filled in by the
+    /// store from the ValueSets it holds before the clause becomes SQL.</summary>
+    public CodeSet? ValueSetCodes { get; init; }
 }
 
 /// <summary>The target side of a chained parameter: a target type and the clause it must meet.</summary>
