@@ -6,13 +6,17 @@ namespace Samjournal.Fhir.Indexing;
 /// "2020-03-05T10:15:30.25" that hundredth of a second. Start inclusive, end exclusive, both UTC.
 /// </summary>
 /// <remarks>
-/// Values without a timezone (dates, and dateTimes the spec says SHALL have one but some senders
-/// omit) are taken as UTC. A Norwegian "2020-03-05" therefore starts at 01:00 local time; searches
-/// use the same rule on both sides, so equal text still matches, and an hour at each end of a
-/// day is the accepted imprecision until we know the patient's timezone.
+/// Values without a timezone (dates, year-months, years, and dateTimes the spec says SHALL have
+/// one but some senders omit) are read in the server's zone, <see cref="ServerZone"/>, as the spec
+/// asks of search values (search.html#date): for a Norwegian record "2020-03-05" is the Norwegian
+/// day, midnight to midnight in Oslo, 23 or 25 hours long on the days the clocks change. The index
+/// and the search criteria both come through here, so they always agree.
 /// </remarks>
 public static class FhirDateRange
 {
+    /// <summary>Europe/Oslo: CET in winter, CEST in summer, by the rules in force at each date.</summary>
+    public static TimeZoneInfo ServerZone { get; } = TimeZoneInfo.FindSystemTimeZoneById("Europe/Oslo");
+
     public static bool TryParse(string? text, out DateTimeOffset start, out DateTimeOffset end)
     {
         start = end = default;
@@ -25,7 +29,7 @@ public static class FhirDateRange
         {
             if (text.Length == 4)
             {
-                return Set(new DateTimeOffset(year, 1, 1, 0, 0, 0, TimeSpan.Zero), d => d.AddYears(1), out start, out end);
+                return Set(new DateTime(year, 1, 1), d => d.AddYears(1), out start, out end);
             }
 
             if (text[4] != '-' || !TryDigits(text, 5, 2, out var month) || month is < 1 or > 12)
@@ -35,7 +39,7 @@ public static class FhirDateRange
 
             if (text.Length == 7)
             {
-                return Set(new DateTimeOffset(year, month, 1, 0, 0, 0, TimeSpan.Zero), d => d.AddMonths(1), out start, out end);
+                return Set(new DateTime(year, month, 1), d => d.AddMonths(1), out start, out end);
             }
 
             if (text[7] != '-' || !TryDigits(text, 8, 2, out var day) || day < 1 || day > DateTime.DaysInMonth(year, month))
@@ -45,7 +49,7 @@ public static class FhirDateRange
 
             if (text.Length == 10)
             {
-                return Set(new DateTimeOffset(year, month, day, 0, 0, 0, TimeSpan.Zero), d => d.AddDays(1), out start, out end);
+                return Set(new DateTime(year, month, day), d => d.AddDays(1), out start, out end);
             }
 
             return TryParseTime(text, year, month, day, out start, out end);
@@ -114,10 +118,20 @@ public static class FhirDateRange
             }
         }
 
-        var offset = TimeSpan.Zero;
-        if (position < text.Length)
+        var local = new DateTime(year, month, day, hour, minute, second).AddTicks(fractionTicks);
+        if (position == text.Length)
+        {
+            if (FromServerZone(local) is not { } zoned)
+            {
+                return false;
+            }
+
+            start = zoned;
+        }
+        else
         {
             var zone = text.AsSpan(position);
+            TimeSpan offset;
             if (zone is "Z")
             {
                 offset = TimeSpan.Zero;
@@ -135,27 +149,51 @@ public static class FhirDateRange
             {
                 return false;
             }
+
+            start = new DateTimeOffset(local, offset).ToUniversalTime();
         }
 
-        start = new DateTimeOffset(year, month, day, hour, minute, second, offset).AddTicks(fractionTicks).ToUniversalTime();
         end = start <= DateTimeOffset.MaxValue.AddTicks(-precisionTicks) ? start.AddTicks(precisionTicks) : DateTimeOffset.MaxValue;
         return true;
     }
 
-    private static bool Set(DateTimeOffset first, Func<DateTimeOffset, DateTimeOffset> next, out DateTimeOffset start, out DateTimeOffset end)
+    /// <summary>A range from local midnight to the local midnight after it, in the server zone.</summary>
+    private static bool Set(DateTime first, Func<DateTime, DateTime> next, out DateTimeOffset start, out DateTimeOffset end)
     {
-        start = first;
+        // Year 1 starts before the first representable instant once the zone's offset is taken off.
+        start = FromServerZone(first) ?? DateTimeOffset.MinValue;
+        DateTime following;
         try
         {
-            end = next(first);
+            following = next(first);
         }
         catch (ArgumentOutOfRangeException)
         {
             // The last year, month or day of 9999.
             end = DateTimeOffset.MaxValue;
+            return true;
         }
 
+        end = FromServerZone(following) ?? DateTimeOffset.MaxValue;
         return true;
+    }
+
+    /// <summary>A wall-clock time in the server zone as a UTC instant; null if it falls outside
+    /// the representable range.</summary>
+    /// <remarks>Times skipped when the clocks go forward (02:30 on the last Sunday of March) are
+    /// read with the offset before the change, which lands them an hour later on the new clock;
+    /// times that occur twice when the clocks go back are read as the first occurrence (summer time).
+    /// Both are what java.time and most FHIR servers do.</remarks>
+    internal static DateTimeOffset? FromServerZone(DateTime local)
+    {
+        var zone = ServerZone;
+        var offset = zone.IsAmbiguousTime(local)
+            ? zone.GetAmbiguousTimeOffsets(local).Max()
+            : zone.IsInvalidTime(local) ? zone.GetUtcOffset(local.AddHours(-1)) : zone.GetUtcOffset(local);
+        var utcTicks = local.Ticks - offset.Ticks;
+        return utcTicks < DateTime.MinValue.Ticks || utcTicks > DateTime.MaxValue.Ticks
+            ? null
+            : new DateTimeOffset(utcTicks, TimeSpan.Zero);
     }
 
     private static bool TryDigits(string text, int start, int count, out int value)

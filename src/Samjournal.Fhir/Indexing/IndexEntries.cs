@@ -21,6 +21,8 @@ public sealed class IndexEntries
 
     public List<UriEntry> Uris { get; } = [];
 
+    public List<CompositeEntry> Composites { get; } = [];
+
     /// <summary>The words of the narrative (<c>_text</c>) and of all the text (<c>_content</c>).</summary>
     public List<TextEntry> Texts { get; } = [];
 
@@ -30,8 +32,10 @@ public sealed class IndexEntries
 }
 
 /// <summary>A coded value (Coding, CodeableConcept, Identifier, code, boolean, ContactPoint...).
-/// <paramref name="Text"/> is the display or CodeableConcept text, for <c>:text</c>.</summary>
-public readonly record struct TokenEntry(string Param, string? System, string? Code, string? Text);
+/// <paramref name="Text"/> is the display or CodeableConcept text, for <c>:text</c>. For an
+/// Identifier, <paramref name="TypeSystem"/> and <paramref name="TypeCode"/> are one coding of its
+/// type, for <c>:of-type</c> (an identifier whose type has several codings gets an entry per coding).</summary>
+public readonly record struct TokenEntry(string Param, string? System, string? Code, string? Text, string? TypeSystem = null, string? TypeCode = null);
 
 /// <summary><paramref name="Normalized"/>: lower case, accents removed (ø→o, å→a, æ→ae as the
 /// spec's "accent-insensitive" demands); <paramref name="Exact"/> the value as written.</summary>

@@ -27,7 +27,7 @@ public static partial class IndexExtractor
             case Identifier identifier:
                 if (identifier.Value is not null || identifier.System is not null)
                 {
-                    tokens.Add(new TokenEntry(param, identifier.System, identifier.Value, identifier.Type?.Text));
+                    AddIdentifier(tokens, param, identifier);
                 }
 
                 break;
@@ -48,6 +48,27 @@ public static partial class IndexExtractor
                 }
 
                 break;
+        }
+    }
+
+    /// <summary>One entry per coding of the identifier's type (for <c>:of-type</c>), or one without
+    /// a type when it has none.</summary>
+    private static void AddIdentifier(List<TokenEntry> tokens, string param, Identifier identifier)
+    {
+        var text = identifier.Type?.Text;
+        var typed = false;
+        foreach (var type in identifier.Type?.Coding ?? [])
+        {
+            if (type.Code is not null)
+            {
+                tokens.Add(new TokenEntry(param, identifier.System, identifier.Value, text, type.System, type.Code));
+                typed = true;
+            }
+        }
+
+        if (!typed)
+        {
+            tokens.Add(new TokenEntry(param, identifier.System, identifier.Value, text));
         }
     }
 

@@ -77,6 +77,12 @@ public static partial class IndexExtractor
                         context = new FhirEvaluationContext { ElementResolver = ReferenceStubs.Resolve!, Resource = root, RootResource = root };
                     }
 
+                    if (parameter.Components.Count > 0)
+                    {
+                        AddComposites(entries.Composites, parameter, input, context!);
+                        continue;
+                    }
+
                     foreach (var node in parameter.Compiled(input, context!))
                     {
                         values.Add(node.Poco);
@@ -98,10 +104,12 @@ public static partial class IndexExtractor
         return entries;
     }
 
-    private static void Add(IndexEntries entries, IndexedSearchParameter parameter, Base value)
+    private static void Add(IndexEntries entries, IndexedSearchParameter parameter, Base value) =>
+        Add(entries, parameter.Code, parameter.Type, value);
+
+    private static void Add(IndexEntries entries, string code, SearchParamType type, Base value)
     {
-        var code = parameter.Code;
-        switch (parameter.Type)
+        switch (type)
         {
             case SearchParamType.Token:
                 AddToken(entries.Tokens, code, value);
@@ -149,7 +157,8 @@ public static partial class IndexExtractor
     private readonly struct Mark(IndexEntries e)
     {
         private readonly int tokens = e.Tokens.Count, strings = e.Strings.Count, references = e.References.Count,
-            dates = e.Dates.Count, numbers = e.Numbers.Count, quantities = e.Quantities.Count, uris = e.Uris.Count;
+            dates = e.Dates.Count, numbers = e.Numbers.Count, quantities = e.Quantities.Count, uris = e.Uris.Count,
+            composites = e.Composites.Count;
 
         public void Rollback(IndexEntries e)
         {
@@ -160,6 +169,7 @@ public static partial class IndexExtractor
             Truncate(e.Numbers, numbers);
             Truncate(e.Quantities, quantities);
             Truncate(e.Uris, uris);
+            Truncate(e.Composites, composites);
         }
 
         private static void Truncate<T>(List<T> list, int count) => list.RemoveRange(count, list.Count - count);

@@ -21,6 +21,10 @@ public sealed record IndexedSearchParameter(
 
     /// <summary>The direct evaluator when the expression has a simple shape; null otherwise.</summary>
     internal DirectPath? Direct { get; init; }
+
+    /// <summary>For a composite: its components in order, each evaluated on an element the
+    /// <see cref="Expression"/> selects. Empty for the other types.</summary>
+    public IReadOnlyList<CompositeComponent> Components { get; init; } = [];
 }
 
 /// <summary>A parameter the extractor does not index, and why (not patient data: codes only).</summary>
@@ -33,10 +37,9 @@ public sealed record SkippedSearchParameter(string ResourceType, string Code, Se
 /// Built once, on first use; immutable afterwards, so safe to share between threads.
 /// </summary>
 /// <remarks>
-/// Composite parameters (e.g. Observation code-value-quantity) are not indexed yet: they need
-/// row-wise pairing of their components and get their own table in a later issue. Special
-/// parameters (Location near, DomainResource _text...) have no FHIRPath-to-table mapping. Both are
-/// listed in <see cref="Skipped"/>; _text and _content are answered by <see cref="TextSearch"/>.
+/// Special parameters (Location near, DomainResource _text...) have no FHIRPath-to-table mapping
+/// and are listed in <see cref="Skipped"/>; _text and _content are answered by <see cref="TextSearch"/>.
+/// Composite parameters carry their components (see SearchParameterCatalog.Composite.cs).
 /// </remarks>
 public sealed partial class SearchParameterCatalog
 {
@@ -63,6 +66,8 @@ public sealed partial class SearchParameterCatalog
 
     internal SearchParameterCatalog(IEnumerable<SearchParamDefinition> definitions)
     {
+        var all = definitions.ToList();
+        RememberUrls(all);
         var skipped = new List<SkippedSearchParameter>();
         var perType = new Dictionary<string, List<IndexedSearchParameter>>(StringComparer.Ordinal);
         foreach (var type in ModelInfo.SupportedResources)
@@ -70,7 +75,7 @@ public sealed partial class SearchParameterCatalog
             perType[type] = [.. CommonParameters.Select(c => Compile(type, c.Code, c.Type, c.Expression, []))];
         }
 
-        foreach (var definition in definitions)
+        foreach (var definition in all)
         {
             var type = definition.Resource;
             var code = definition.Code ?? definition.Name;
@@ -86,11 +91,9 @@ public sealed partial class SearchParameterCatalog
                 continue;
             }
 
-            if (definition.Type is SearchParamType.Composite or SearchParamType.Special)
+            if (definition.Type is SearchParamType.Special)
             {
-                skipped.Add(new(type, code, definition.Type, definition.Type == SearchParamType.Composite
-                    ? "composite parameters are not indexed yet"
-                    : "special parameters have no index table"));
+                skipped.Add(new(type, code, definition.Type, "special parameters have no index table"));
                 continue;
             }
 
@@ -106,7 +109,21 @@ public sealed partial class SearchParameterCatalog
             try
             {
                 var targets = definition.Target?.Select(t => t.ToString()).ToArray() ?? [];
-                list.Add(Compile(type, code, definition.Type, expression, targets));
+                var parameter = Compile(type, code, definition.Type, expression, targets);
+                if (definition.Type == SearchParamType.Composite)
+                {
+                    if (CompositeComponents(definition, out var problem) is not { } components)
+                    {
+                        skipped.Add(new(type, code, definition.Type, problem!));
+                        continue;
+                    }
+
+                    // The base expression selects the elements; it is never evaluated directly into values.
+                    parameter = parameter with { Components = components, Direct = null };
+                    _ = parameter.Compiled;
+                }
+
+                list.Add(parameter);
             }
             catch (Exception e) when (e is FormatException or InvalidOperationException or ArgumentException)
             {

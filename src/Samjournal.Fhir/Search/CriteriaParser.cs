@@ -148,7 +148,7 @@ public static partial class CriteriaParser
         var allowed = modifier is null or "missing" || kind switch
         {
             ClauseKind.String => modifier is "exact" or "contains",
-            ClauseKind.Token => modifier is "not" or "text" or "in" or "not-in",
+            ClauseKind.Token => modifier is "not" or "text" or "in" or "not-in" || (modifier == "of-type" && IsIdentifierParameter(parameter)),
             ClauseKind.Uri => modifier is "below" or "above",
             ClauseKind.Reference => modifier == "identifier" || (modifier is not null && ResourceIds.IsKnownType(modifier)),
             _ => false,
@@ -165,6 +165,7 @@ public static partial class CriteriaParser
         SearchParamType.Date => ClauseKind.Date,
         SearchParamType.Number => ClauseKind.Number,
         SearchParamType.Quantity => ClauseKind.Quantity,
+        SearchParamType.Composite => ClauseKind.Composite,
         _ => null,
     };
 
@@ -195,7 +196,8 @@ public static partial class CriteriaParser
                 : throw FhirOperationException.BadRequest($"'{code}' needs words to search for (letters or digits).");
         }
 
-        var kind = KindOf(Catalog.Find(type, code)!.Type)!.Value;
+        var parameter = Catalog.Find(type, code)!;
+        var kind = KindOf(parameter.Type)!.Value;
         if (modifier == "missing")
         {
             return values is ["true"] or ["false"]
@@ -207,6 +209,8 @@ public static partial class CriteriaParser
         {
             ClauseKind.Date => new SearchClause(code, kind, modifier, values) { DateRanges = values.Select(v => ParseDate(code, v)).ToList() },
             ClauseKind.Number or ClauseKind.Quantity => new SearchClause(code, kind, modifier, values) { Numbers = values.Select(v => ParseNumber(code, v, kind == ClauseKind.Quantity)).ToList() },
+            ClauseKind.Composite => new SearchClause(code, kind, modifier, values) { Tuples = values.Select(v => ParseTuple(parameter, v)).ToList() },
+            ClauseKind.Token when modifier == "of-type" => new SearchClause(code, kind, modifier, values.Select(v => CheckOfType(code, v)).ToList()),
             _ => new SearchClause(code, kind, modifier, values),
         };
     }

@@ -21,6 +21,9 @@ public enum ClauseKind
     /// <summary>A chained parameter: <c>Param</c> is the reference, <see cref="SearchClause.Chain"/> the rest.</summary>
     Chain,
 
+    /// <summary>A composite parameter: <see cref="SearchClause.Tuples"/> holds the parsed values.</summary>
+    Composite,
+
     /// <summary>Reverse chaining (<c>_has</c>): <c>Param</c> is the reference parameter of the single
     /// <see cref="SearchClause.Chain"/> link's type that points back at the resource.</summary>
     ReverseChain,
@@ -41,6 +44,10 @@ public sealed record SearchClause(string Param, ClauseKind Kind, string? Modifie
 
     /// <summary>For a chain: each possible target type with the clause a target of that type must meet.</summary>
     public IReadOnlyList<ChainLink> Chain { get; init; } = [];
+
+    /// <summary>For a composite: per value (OR-ed), one single-value clause per component, all of
+    /// which one indexed tuple must meet.</summary>
+    public IReadOnlyList<IReadOnlyList<SearchClause>> Tuples { get; init; } = [];
 
     /// <summary>For <c>:in</c>/<c>:not-in</c>: the codes of the named ValueSets, filled in by the
     /// store from the ValueSets it holds before the clause becomes SQL.</summary>

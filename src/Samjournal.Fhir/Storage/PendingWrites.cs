@@ -59,7 +59,7 @@ internal sealed class PendingWrites
 
         foreach (var t in index.Tokens)
         {
-            Add(TableLayout.Token, t.Param, t.System, t.Code, t.Text);
+            Add(TableLayout.Token, t.Param, t.System, t.Code, t.Text, t.TypeSystem, t.TypeCode);
         }
 
         foreach (var s in index.Strings)
@@ -97,7 +97,33 @@ internal sealed class PendingWrites
             Add(TableLayout.Text, t.Param, t.Words);
         }
 
+        foreach (var c in index.Composites)
+        {
+            Add(TableLayout.Composite, c.Param, CompositeSlots(c, typeId));
+        }
+
         IndexRows[key] = tables;
+    }
+
+    /// <summary>A tuple's values in the slot columns of <see cref="TableLayout.Composite"/>; unused slots stay null.</summary>
+    private static object?[] CompositeSlots(CompositeEntry entry, Func<string?, short?> typeId)
+    {
+        var width = TableLayout.Composite.Columns.Length - 3;
+        var perSlot = width / TableLayout.CompositeSlots;
+        var values = new object?[width];
+        for (var i = 0; i < entry.Components.Count && i < TableLayout.CompositeSlots; i++)
+        {
+            var p = entry.Components[i];
+            object?[] slot =
+            [
+                p.System, p.Code, p.Unit, p.Value,
+                p.Start is { } start ? ClampMicros(start) : null, p.End is { } end ? ClampMicros(end) : null,
+                p.Normalized, typeId(p.TargetType), p.TargetId, p.Url, p.Uri,
+            ];
+            slot.CopyTo(values, i * perSlot);
+        }
+
+        return values;
     }
 
     private static long ClampMicros(DateTimeOffset value) =>

@@ -145,6 +145,29 @@ internal static class Schema
                 updated_at BIGINT NOT NULL);
             CREATE INDEX ix_reindex_jobs_resource ON reindex_jobs (resource_id, job_id);
             """,
+
+            // 5: composite parameters, one row per tuple (the components of one element). Slot n
+            // (c1_, c2_, c3_: R4 composites have two or three components) has the columns of the
+            // single-value index tables, so a component is matched by its type's own conditions.
+            $"""
+            CREATE TABLE idx_composite (
+                res_key BIGINT NOT NULL, compartment_key BIGINT, param_id INTEGER NOT NULL,
+                {CompositeSlot(1)},
+                {CompositeSlot(2)},
+                {CompositeSlot(3)});
+            CREATE INDEX ix_composite ON idx_composite (param_id, c1_code);
+            CREATE INDEX ix_composite_res ON idx_composite (res_key);
+            """,
+
+            // 6: the type codings of identifiers, for :of-type (one token row per type coding).
+            """
+            ALTER TABLE idx_token ADD COLUMN type_system TEXT;
+            ALTER TABLE idx_token ADD COLUMN type_code TEXT;
+            """,
         ];
     }
+
+    private static string CompositeSlot(int n) =>
+        $"c{n}_system TEXT, c{n}_code TEXT, c{n}_unit TEXT, c{n}_value NUMERIC, c{n}_start_us BIGINT, c{n}_end_us BIGINT, "
+        + $"c{n}_normalized TEXT, c{n}_target_type_id SMALLINT, c{n}_target_id TEXT, c{n}_url TEXT, c{n}_uri TEXT";
 }

@@ -189,6 +189,11 @@ internal sealed partial class StoreSession
             return "1 = 0";
         }
 
+        if (clause.Kind == ClauseKind.Composite)
+        {
+            return CompositeSql(bind, paramId, clause, row);
+        }
+
         var table = clause.Kind switch
         {
             ClauseKind.Token => "idx_token",
@@ -210,6 +215,7 @@ internal sealed partial class StoreSession
         var (_, alternatives) = clause.Kind switch
         {
             ClauseKind.Token when clause.Modifier == "text" => ("idx_token", clause.Values.Select(v => TextCondition(bind, v))),
+            ClauseKind.Token when clause.Modifier == "of-type" => ("idx_token", clause.Values.Select(v => OfTypeCondition(bind, v))),
             ClauseKind.Token when clause.ValueSetCodes is not null => ("idx_token", new[] { MembershipCondition(bind, clause.ValueSetCodes) }),
             ClauseKind.Token => ("idx_token", clause.Values.Select(v => TokenCondition(bind, v))),
             ClauseKind.String => ("idx_string", clause.Values.Select(v => StringCondition(bind, clause.Modifier, v))),

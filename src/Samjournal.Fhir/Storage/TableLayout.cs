@@ -15,7 +15,10 @@ internal sealed record TableLayout(string Name, string[] Columns, NpgsqlDbType[]
         ["res_key", "version", "type_id", "compartment_key", "last_updated", "method", "body"],
         [NpgsqlDbType.Bigint, NpgsqlDbType.Integer, NpgsqlDbType.Smallint, NpgsqlDbType.Bigint, NpgsqlDbType.Bigint, NpgsqlDbType.Smallint, NpgsqlDbType.Bytea]);
 
-    public static readonly TableLayout Token = Index("idx_token", ("system", NpgsqlDbType.Text), ("code", NpgsqlDbType.Text), ("text", NpgsqlDbType.Text));
+    public static readonly TableLayout Token = Index(
+        "idx_token",
+        ("system", NpgsqlDbType.Text), ("code", NpgsqlDbType.Text), ("text", NpgsqlDbType.Text),
+        ("type_system", NpgsqlDbType.Text), ("type_code", NpgsqlDbType.Text));
 
     public static readonly TableLayout String = Index("idx_string", ("normalized", NpgsqlDbType.Text), ("exact", NpgsqlDbType.Text));
 
@@ -37,7 +40,22 @@ internal sealed record TableLayout(string Name, string[] Columns, NpgsqlDbType[]
 
     public static readonly TableLayout Text = Index("idx_text", ("words", NpgsqlDbType.Text));
 
-    public static readonly TableLayout[] IndexTables = [Token, String, Reference, Date, Number, Quantity, Uri, Text];
+    /// <summary>Three slots of the same columns, in the order of <see cref="CompositeSlotColumns"/>.</summary>
+    public static readonly TableLayout Composite = Index(
+        "idx_composite",
+        [.. Enumerable.Range(1, CompositeSlots).SelectMany(n => CompositeSlotColumns.Select(c => ($"c{n}_{c.Column}", c.Type)))]);
+
+    public static readonly TableLayout[] IndexTables = [Token, String, Reference, Date, Number, Quantity, Uri, Text, Composite];
+
+    /// <summary>The most components an R4 composite has (MolecularSequence's coordinates).</summary>
+    public const int CompositeSlots = 3;
+
+    private static (string Column, NpgsqlDbType Type)[] CompositeSlotColumns =>
+    [
+        ("system", NpgsqlDbType.Text), ("code", NpgsqlDbType.Text), ("unit", NpgsqlDbType.Text), ("value", NpgsqlDbType.Numeric),
+        ("start_us", NpgsqlDbType.Bigint), ("end_us", NpgsqlDbType.Bigint), ("normalized", NpgsqlDbType.Text),
+        ("target_type_id", NpgsqlDbType.Smallint), ("target_id", NpgsqlDbType.Text), ("url", NpgsqlDbType.Text), ("uri", NpgsqlDbType.Text),
+    ];
 
     private static TableLayout Index(string name, params (string Column, NpgsqlDbType Type)[] values) => new(
         name,

@@ -25,7 +25,7 @@ internal sealed class CapabilityStatementBuilder(TimeProvider time)
 
     // The parameter types search answers today (see SearchEndpoints); others are not listed.
     private static readonly SearchParamType[] Searchable =
-        [SearchParamType.Token, SearchParamType.String, SearchParamType.Reference, SearchParamType.Uri, SearchParamType.Date, SearchParamType.Number, SearchParamType.Quantity];
+        [SearchParamType.Token, SearchParamType.String, SearchParamType.Reference, SearchParamType.Uri, SearchParamType.Date, SearchParamType.Number, SearchParamType.Quantity, SearchParamType.Composite];
 
     // The store's catalog: custom SearchParameters are listed once their reindex is done.
     private static IEnumerable<IndexedSearchParameter> Answered(SearchParameterCatalog catalog, string type) =>

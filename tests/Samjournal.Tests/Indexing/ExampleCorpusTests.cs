@@ -119,5 +119,6 @@ public class ExampleCorpusTests(ExampleCorpus corpus, ITestOutputHelper output) 
             .Concat(entries.Dates.Select(e => (e.Param, e.ToString())))
             .Concat(entries.Numbers.Select(e => (e.Param, e.ToString())))
             .Concat(entries.Quantities.Select(e => (e.Param, e.ToString())))
-            .Concat(entries.Uris.Select(e => (e.Param, e.ToString())));
+            .Concat(entries.Uris.Select(e => (e.Param, e.ToString())))
+            .Concat(entries.Composites.Select(e => (e.Param, e.ToString())));
 }

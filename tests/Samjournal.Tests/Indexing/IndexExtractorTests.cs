@@ -41,7 +41,8 @@ public class IndexExtractorTests
                 new ReferenceEntry("subject", "Patient", "p1", null),
             ],
             entries.References);
-        Assert.Equal(new DateEntry("date", Utc(2020, 3, 1), Utc(2020, 4, 1)), Assert.Single(entries.Dates));
+        // March 2020 in Oslo: from midnight CET on the 1st to midnight CEST on 1 April.
+        Assert.Equal(new DateEntry("date", Utc(2020, 2, 29, 23), Utc(2020, 3, 31, 22)), Assert.Single(entries.Dates));
         AssertSet(
             [
                 new QuantityEntry("combo-value-quantity", Ucum, "mmol/L", "mmol/L", 5.4m, 5.35m, 5.45m),
@@ -127,7 +128,7 @@ public class IndexExtractorTests
         Assert.Contains(new TokenEntry("_tag", "http://samjournal.no/tag", "demo", null), entries.Tokens);
         Assert.Contains(new UriEntry("_profile", "http://hl7.no/fhir/StructureDefinition/no-basis-Patient"), entries.Uris);
         Assert.Contains(new UriEntry("_source", "#import"), entries.Uris);
-        Assert.Contains(new DateEntry("birthdate", Utc(1969, 11, 13), Utc(1969, 11, 14)), entries.Dates);
+        Assert.Contains(new DateEntry("birthdate", Utc(1969, 11, 12, 23), Utc(1969, 11, 13, 23)), entries.Dates);
         Assert.Contains(new DateEntry("_lastUpdated", Utc(2024, 5, 6, 7, 8, 9), Utc(2024, 5, 6, 7, 8, 10)), entries.Dates);
     }
 
@@ -174,6 +175,55 @@ public class IndexExtractorTests
         var entries = IndexExtractor.Extract(encounter);
 
         Assert.Equal(new DateEntry("date", Utc(2024, 1, 15, 7, 30), DateTimeOffset.MaxValue), Assert.Single(entries.Dates));
+    }
+
+    [Fact]
+    public void Composite_tuples_pair_the_values_of_one_element_only()
+    {
+        var observation = new Observation
+        {
+            Status = ObservationStatus.Final,
+            Code = new CodeableConcept(Loinc, "85354-9"),
+            Component =
+            [
+                new() { Code = new CodeableConcept(Loinc, "8480-6"), Value = new Quantity(120m, "mm[Hg]", Ucum) },
+                new() { Code = new CodeableConcept(Loinc, "8462-4"), Value = new Quantity(80m, "mm[Hg]", Ucum) },
+                new() { Code = new CodeableConcept(Loinc, "9999-9") },
+            ],
+        };
+
+        var entries = IndexExtractor.Extract(observation);
+
+        Assert.Empty(entries.Errors);
+        var tuples = entries.Composites.Where(c => c.Param == "component-code-value-quantity")
+            .Select(c => (c.Components[0].Code, c.Components[1].Value)).Order().ToList();
+        Assert.Equal([("8462-4", (decimal?)80m), ("8480-6", 120m)], tuples);
+        Assert.DoesNotContain(entries.Composites, c => c.Param == "code-value-quantity");
+        Assert.All(entries.Composites, c => Assert.Equal(2, c.Components.Count));
+    }
+
+    [Fact]
+    public void Identifier_type_codings_are_kept_one_entry_each()
+    {
+        var patient = new Patient
+        {
+            Identifier =
+            [
+                new Identifier("urn:x", "1")
+                {
+                    Type = new CodeableConcept { Coding = [new Coding("urn:types", "MR"), new Coding("urn:local", "J")], Text = "Journal" },
+                },
+            ],
+        };
+
+        var entries = IndexExtractor.Extract(patient);
+
+        AssertSet(
+            [
+                new TokenEntry("identifier", "urn:x", "1", "Journal", "urn:types", "MR"),
+                new TokenEntry("identifier", "urn:x", "1", "Journal", "urn:local", "J"),
+            ],
+            entries.Tokens.Where(t => t.Param == "identifier"));
     }
 
     [Fact]

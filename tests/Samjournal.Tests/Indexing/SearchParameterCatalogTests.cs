@@ -45,13 +45,53 @@ public class SearchParameterCatalogTests
     }
 
     [Fact]
-    public void Composite_and_special_parameters_are_listed_as_skipped()
+    public void Special_parameters_are_listed_as_skipped_and_no_composite_is()
     {
         var skipped = SearchParameterCatalog.Instance.Skipped;
 
-        Assert.Contains(skipped, s => s is { ResourceType: "Observation", Code: "code-value-quantity", Type: SearchParamType.Composite });
         Assert.Contains(skipped, s => s is { ResourceType: "Location", Code: "near", Type: SearchParamType.Special });
+        Assert.DoesNotContain(skipped, s => s.Type == SearchParamType.Composite);
         Assert.DoesNotContain(skipped, s => s.Reason.StartsWith("expression does not compile", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("Observation", "component-code-value-quantity", "Observation.component", "component-code", SearchParamType.Token, "component-value-quantity", SearchParamType.Quantity)]
+    [InlineData("Observation", "code-value-date", "Observation", "code", SearchParamType.Token, "value-date", SearchParamType.Date)]
+    [InlineData("DocumentReference", "relationship", "DocumentReference.relatesTo", "relatesto", SearchParamType.Reference, "relation", SearchParamType.Token)]
+    [InlineData("Questionnaire", "context-type-quantity", "Questionnaire.useContext", "context-type", SearchParamType.Token, "context-quantity", SearchParamType.Quantity)]
+    public void Composites_carry_their_components_with_the_component_types(
+        string type, string code, string expression, string first, SearchParamType firstType, string second, SearchParamType secondType)
+    {
+        var parameter = SearchParameterCatalog.Instance.Find(type, code);
+
+        Assert.NotNull(parameter);
+        Assert.Equal(SearchParamType.Composite, parameter.Type);
+        Assert.Equal(expression, parameter.Expression);
+        Assert.Equal([(first, firstType), (second, secondType)], parameter.Components.Select(c => (c.Code, c.Type)));
+    }
+
+    [Fact]
+    public void A_DateTime_cast_in_a_component_means_the_FHIR_dateTime()
+    {
+        var codeValueDate = SearchParameterCatalog.Instance.Find("Observation", "code-value-date")!;
+
+        Assert.Equal("value.as(dateTime) | value.as(Period)", codeValueDate.Components[1].Expression);
+    }
+
+    [Fact]
+    public void The_swapped_R4_expressions_of_DocumentReference_relationship_are_corrected()
+    {
+        var relationship = SearchParameterCatalog.Instance.Find("DocumentReference", "relationship")!;
+
+        Assert.Equal(["target", "code"], relationship.Components.Select(c => c.Expression));
+    }
+
+    [Fact]
+    public void MolecularSequence_coordinates_have_three_components()
+    {
+        var coordinate = SearchParameterCatalog.Instance.Find("MolecularSequence", "chromosome-variant-coordinate")!;
+
+        Assert.Equal([SearchParamType.Token, SearchParamType.Number, SearchParamType.Number], coordinate.Components.Select(c => c.Type));
     }
 
     [Theory]
