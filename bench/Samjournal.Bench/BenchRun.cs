@@ -182,11 +182,11 @@ internal static class BenchRun
             {
                 var requests = query.IsReadById ? options.Reads : options.Searches;
                 Console.Error.Write($"[{name}] {volume} {query.Name}, {clients} client(s), {requests:N0} requests: ");
-                var result = await SearchRun.RunAsync(http, baseUrl, query, values, clients, requests);
+                var result = await SearchRun.RunAsync(http, baseUrl, query, values, clients, requests, TimeSpan.FromSeconds(options.QuerySeconds));
                 Console.Error.WriteLine(result.NotAvailable is { } reason
                     ? $"not available ({reason})"
                     : string.Create(CultureInfo.InvariantCulture,
-                        $"{result.RequestsPerSecond:N0} req/s, p50 {result.Latency.P50:N2} / p99 {result.Latency.P99:N2} ms, {result.EntriesPerResponse:N1} entries per response, {result.Failures} failed"));
+                        $"{result.RequestsPerSecond:N0} req/s, p50 {result.Latency.P50:N2} / p99 {result.Latency.P99:N2} ms, {result.EntriesPerResponse:N1} entries per response, {result.Failures} failed{(result.TimeLimited ? $", stopped after {result.Requests:N0} requests at the time limit" : "")}"));
                 if (result.FirstFailure is not null)
                 {
                     notes.Add($"{query.Name} at {volume}, {clients} client(s): {result.Failures} failed; first: `{result.FirstFailure.ReplaceLineEndings(" ").Replace('`', '\'')}`");

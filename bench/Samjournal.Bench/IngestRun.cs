@@ -118,9 +118,9 @@ internal static class IngestRun
             {
                 var (done, resources) = state();
                 var seconds = wall.Elapsed.TotalSeconds;
-                var remaining = done > 0 ? (bundles - done) * seconds / done : double.NaN;
+                var remaining = done > 0 ? TimeSpan.FromSeconds((bundles - done) * seconds / done) : TimeSpan.Zero;
                 Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{label} {done:N0}/{bundles:N0} bundles, {resources:N0} resources, {resources / seconds:N0}/s, about {remaining / 60:N0} min to go"));
+                    $"{label} {done:N0}/{bundles:N0} bundles, {resources:N0} resources, {resources / seconds:N0}/s, about {remaining:h\\:mm\\:ss} to go"));
             }
         }
         catch (OperationCanceledException)

@@ -23,6 +23,9 @@ internal sealed record Options
 
     public int Searches { get; init; } = 3_000;
 
+    /// <summary>Stop a query's measured requests after this long (per query and client count).</summary>
+    public int QuerySeconds { get; init; } = 60;
+
     public int VolumeFor(string backend) => VolumeBackends.Contains(backend) ? Volume : 1;
 
     public const string Usage = """
@@ -31,6 +34,7 @@ internal sealed record Options
           --clients N                     concurrent ingest clients (default 4)
           --reads N                       read-by-id requests per client count (default 20000)
           --searches N                    requests per search query and client count (default 3000)
+          --query-seconds N               stop a query's measured requests after N s (default 60)
           --volume N                      after the 1x measurements, load clones of the patients up to
                                           N times the Synthea volume and measure again (default 1, max 1000)
           --volume-on sqlite|postgres|both  backends that get the --volume run (default postgres)
@@ -56,6 +60,7 @@ internal sealed record Options
                 "--volume" => options with { Volume = PositiveInt(Value()) is var v && v <= 1000 ? v : throw new ArgumentException("--volume is at most 1000.") },
                 "--patients" => options with { Patients = PositiveInt(Value()) },
                 "--searches" => options with { Searches = PositiveInt(Value()) },
+                "--query-seconds" => options with { QuerySeconds = PositiveInt(Value()) },
                 "--quick" => options with { Patients = 10, Reads = 1_000, Searches = 200 },
                 "--clients" => options with { Clients = PositiveInt(Value()) },
                 "--reads" => options with { Reads = PositiveInt(Value()) },

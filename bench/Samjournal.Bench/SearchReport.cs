@@ -49,6 +49,14 @@ internal static class SearchReport
             sb.AppendLine("Failed requests: " + string.Join("; ", failed.Select(x => $"{x.q.Query} at {x.v.Label}, {x.q.Clients} client(s): {x.q.Failures} of {N(x.q.Requests)}")) + ".");
         }
 
+        var limited = r.Volumes.SelectMany(v => v.Queries.Select(q => (v, q))).Where(x => x.q.TimeLimited).ToList();
+        if (limited.Count > 0)
+        {
+            sb.AppendLine();
+            sb.AppendLine("Stopped at the time limit (--query-seconds), fewer requests measured: " +
+                string.Join("; ", limited.Select(x => $"{x.q.Query} at {x.v.Label}, {x.q.Clients} client(s): {N(x.q.Requests)} requests")) + ".");
+        }
+
         return sb.ToString();
     }
 

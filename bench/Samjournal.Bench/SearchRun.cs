@@ -8,6 +8,9 @@ namespace Samjournal.Bench;
 /// <summary>What one query measured at one client count.</summary>
 internal sealed record QueryResult(string Query, int Clients, int Requests, TimeSpan Wall, Percentiles Latency, int Failures, string? FirstFailure, double EntriesPerResponse)
 {
+    /// <summary>The run hit the time limit before all requests were sent; <see cref="Requests"/> is what was sent.</summary>
+    public bool TimeLimited { get; init; }
+
     /// <summary>Why the query was not measured: the server answered the first request with a 4xx.</summary>
     public string? NotAvailable { get; init; }
 
@@ -21,13 +24,14 @@ internal sealed record QueryResult(string Query, int Clients, int Requests, Time
 /// Runs one query shape at N concurrent clients: a probe request (a 4xx means the server does not
 /// answer this query yet: reported as not available), a 1 s warm-up whose responses are counted
 /// (entries per response: a search that finds nothing would flatter the numbers), then the measured
-/// requests. Values are drawn per request with a fixed seed per client.
+/// requests, stopped early at a time limit (a query that grows slow with the volume would otherwise
+/// hold up the run for hours). Values are drawn per request with a fixed seed per client.
 /// </summary>
 internal static class SearchRun
 {
     private const int Seed = 20240611;
 
-    public static async Task<QueryResult> RunAsync(HttpClient http, string baseUrl, SearchQuery query, QueryValues values, int clients, int requests)
+    public static async Task<QueryResult> RunAsync(HttpClient http, string baseUrl, SearchQuery query, QueryValues values, int clients, int requests, TimeSpan limit)
     {
         var probe = await GetAsync(http, baseUrl, query, query.Url(new Random(Seed), values));
         if ((int)probe.Status is >= 400 and < 500)
@@ -63,7 +67,8 @@ internal static class SearchRun
         {
             var random = new Random(Seed + c);
             int i;
-            while ((i = Interlocked.Increment(ref next)) < requests)
+            // Time first: every index claimed is then measured, so the first `completed` slots are filled.
+            while (wall.Elapsed < limit && (i = Interlocked.Increment(ref next)) < requests)
             {
                 var url = query.Url(random, values);
                 var started = Stopwatch.GetTimestamp();
@@ -77,8 +82,10 @@ internal static class SearchRun
             }
         })));
         wall.Stop();
-        return new QueryResult(query.Name, clients, requests, wall.Elapsed, Percentiles.Of(latencies), failures, firstFailure,
-            responses > 0 ? (double)entries / responses : double.NaN);
+        var completed = Math.Min(next + 1, requests);
+        return new QueryResult(query.Name, clients, completed, wall.Elapsed, Percentiles.Of(latencies.Take(completed)), failures, firstFailure,
+            responses > 0 ? (double)entries / responses : double.NaN)
+        { TimeLimited = completed < requests };
     }
 
     private sealed record Response(HttpStatusCode Status, byte[] Body, string? Error);
