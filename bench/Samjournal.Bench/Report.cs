@@ -211,7 +211,10 @@ internal static class Report
         bundles first, one at a time, then the 200 patient bundles with 4 concurrent clients.
         Bundles are read and decompressed into memory before the clock starts; each is POSTed to
         `/fhir` with `Prefer: return=minimal`. The server runs as a child process on a fresh database.
-        Reads are `GET /fhir/{type}/{id}` of random ingested resources (fixed seed) after a 2 s warm-up.
+        Then eight queries (read by id, `Patient?family=`, `Patient?identifier=`, `Observation?patient=`,
+        `Observation?code=`, `Encounter?patient=&_sort=-date`, `Condition?patient=&_include=...`,
+        `Patient/{id}/$everything`) at 1 and 10 clients, values drawn per request from the loaded data;
+        with `--volume N`, again after loading clones of the patients up to N times the volume.
 
         PostgreSQL runs in its own cluster (port 5434, socket /tmp/samjournal-bench-pg) with
         **fsync on** (and synchronous_commit, full_page_writes on): production-like durability,
@@ -223,12 +226,15 @@ internal static class Report
         |---|---:|---:|
         | Ingest on PostgreSQL | 6,000 resources/s | ~150 resources/s |
         | Read by id, 10 clients | p99 < 5 ms | ~1,100 req/s, p50 8 ms |
+        | Each search, 10 clients | 5x the peer's req/s | 180–1,200 req/s |
+        | Patient-compartment searches, 10 clients | p99 < 20 ms | |
+        | Searches at 100x the volume | p50, p99 ≤ 2x those at 1x | |
 
         Run it again with:
 
         ```
         dotnet build -c Release src/Samjournal.Server
-        dotnet run -c Release --project bench/Samjournal.Bench -- --backend both --write-doc
+        dotnet run -c Release --project bench/Samjournal.Bench -- --backend both --volume 100 --write-doc
         ```
 
         """;
