@@ -117,9 +117,12 @@ internal static class Report
             foreach (var query in SearchQueries.All.Where(q => !q.IsReadById))
             {
                 QueryResult? At(BackendResult r) => r.Volumes.FirstOrDefault(v => v.Label == label)?.Find(query.Name, SearchTargets.TargetClients);
-                var target = SearchTargets.Throughput(query) + (query.PatientCompartment ? $", {SearchTargets.CompartmentLatency(query)}" : "");
+                var scaled = label != "1x";
+                var target = SearchTargets.Throughput(query) + (query.PatientCompartment ? $", {SearchTargets.CompartmentLatency(query)}" : "")
+                    + (scaled ? ", p50 / p99 ≤ 2x 1x" : "");
                 var met = postgres is null ? "" : SearchTargets.ThroughputMet(query, At(postgres))
-                    + (query.PatientCompartment ? "; " + SearchTargets.CompartmentLatencyMet(query, At(postgres)) : "");
+                    + (query.PatientCompartment ? "; " + SearchTargets.CompartmentLatencyMet(query, At(postgres)) : "")
+                    + (scaled ? "; " + SearchTargets.VolumeMet(postgres.Base.Find(query.Name, SearchTargets.TargetClients), At(postgres)) : "");
                 Row($"{SearchReport.Code(query.Name)} at {label}, 10 clients: req/s, p99 ms", r => At(r) switch
                 {
                     null => "n/a",
