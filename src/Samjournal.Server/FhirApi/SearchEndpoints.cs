@@ -11,7 +11,8 @@ namespace Samjournal.Server.FhirApi;
 
 /// <summary>
 /// Type-level search (GET [type]?... and POST [type]/_search) over the parameters the store can
-/// answer today: token, string, reference, uri, date, number and quantity, and _id. Paging is keyset on the internal
+/// answer today: token, string, reference, uri, date, number and quantity, and _id; chains up to four
+/// links, _has, :in/:not-in against stored ValueSets, and _list. Paging is keyset on the internal
 /// key, so next links stay right while data changes. What is not supported yet is refused under
 /// <c>Prefer: handling=strict</c> and otherwise named in an OperationOutcome entry.
 /// </summary>
