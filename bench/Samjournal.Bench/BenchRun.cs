@@ -12,8 +12,9 @@ internal static class BenchRun
     {
         var dataDir = RepoPaths.SyntheaDirectory();
         Console.Error.WriteLine($"Loading bundles from {dataDir} into memory...");
-        var data = DataSet.Load(dataDir);
+        var data = DataSet.Load(dataDir, options.Patients);
         Console.Error.WriteLine($"{data.BundleCount} bundles, {data.TotalEntries:N0} entries, {data.Shared.Sum(b => b.Json.Length) + data.Patients.Sum(b => b.Json.Length):N0} bytes of JSON.");
+        var work = Workload.Create(data);
 
         using var http = new HttpClient(new SocketsHttpHandler
         {
@@ -28,7 +29,7 @@ internal static class BenchRun
         var postgresSettings = "";
         if (options.ServerUrl is not null)
         {
-            results.Add(await MeasureAsync(http, options.ServerUrl, "External server", "", data, options, null, null));
+            results.Add(await MeasureAsync(http, options.ServerUrl, "External server", "", work, options.Volume, options, null, null));
         }
         else
         {
@@ -41,7 +42,7 @@ internal static class BenchRun
                 {
                     var dbPath = Path.Combine(workDir, "bench.db");
                     await using var server = await ServerProcess.StartAsync(executable, "Sqlite", $"Data Source={dbPath}", workDir, http);
-                    results.Add(await MeasureAsync(http, server.BaseUrl, "SQLite", "", data, options, server,
+                    results.Add(await MeasureAsync(http, server.BaseUrl, "SQLite", "", work, options.VolumeFor(backend), options, server,
                         () => StorageProbe.SqliteAsync(dbPath)));
                 }
                 else
@@ -54,7 +55,7 @@ internal static class BenchRun
                         var connection = await cluster.CreateDatabaseAsync(dbName);
                         await using (var server = await ServerProcess.StartAsync(executable, "Postgres", connection, workDir, http))
                         {
-                            results.Add(await MeasureAsync(http, server.BaseUrl, "PostgreSQL", cluster.Description, data, options, server,
+                            results.Add(await MeasureAsync(http, server.BaseUrl, "PostgreSQL", cluster.Description, work, options.VolumeFor(backend), options, server,
                                 () => StorageProbe.PostgresAsync(connection)));
                         }
 
@@ -90,18 +91,23 @@ internal static class BenchRun
             Console.Error.WriteLine($"Wrote {path}");
         }
 
-        return results.Any(r => r.Ingest.Failures.Count > 0 || r.WarmIngest?.Failures.Count > 0 || r.Reads.Any(x => x.Failures > 0)) ? 1 : 0;
+        // A query the server answers with a 4xx is "not available" (a feature still being built), not a failure.
+        return results.Any(r => r.Ingest.Failures.Count > 0 || r.WarmIngest?.Failures.Count > 0
+            || r.Volumes.Any(v => v.Queries.Any(q => q.Failures > 0))) ? 1 : 0;
     }
 
     private static async Task<BackendResult> MeasureAsync(
-        HttpClient http, string baseUrl, string name, string settings, DataSet data, Options options,
+        HttpClient http, string baseUrl, string name, string settings, Workload work, int volume, Options options,
         ServerProcess? server, Func<Task<StorageResult>>? storage)
     {
         var notes = new List<string>();
+        var data = work.Data;
+        var loaded = new LoadedData { ObservationCodes = work.ObservationCodes };
         Console.Error.WriteLine($"[{name}] ingest: {data.BundleCount} bundles, {options.Clients} clients...");
         var sampler = server is null ? null : new RssSampler(server.Pid);
         var cpu = server is null ? null : new CpuMeter(server.Pid);
-        var ingest = await IngestRun.RunAsync(http, baseUrl, data, options.Clients);
+        var original = new IngestPlan(data.Shared, data.Patients.Count, i => (data.Patients[i], work.Templates[i].Facts(0)));
+        var ingest = await IngestRun.RunAsync(http, baseUrl, original, options.Clients, loaded, $"[{name}] 1x:");
         var peak = sampler is null ? double.NaN : await sampler.StopAsync();
         if (sampler is not null)
         {
@@ -115,15 +121,7 @@ internal static class BenchRun
         }
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"[{name}] ingested {ingest.Resources:N0} resources in {ingest.Wall.TotalSeconds:N1} s = {ingest.ResourcesPerSecond:N0}/s; {ingest.Failures.Count} failures"));
-        if (ingest.Failures.Count > 0)
-        {
-            notes.Add($"**Ingest failures ({ingest.Failures.Count}):**\n\n" +
-                string.Join("\n", ingest.Failures.Take(10).Select(f => $"- `{f.ReplaceLineEndings(" ").Replace('`', '\'')}`")));
-            foreach (var failure in ingest.Failures.Take(10))
-            {
-                Console.Error.WriteLine($"  {failure}");
-            }
-        }
+        ReportFailures(notes, "Ingest", ingest);
 
         if (server is null)
         {
@@ -131,30 +129,33 @@ internal static class BenchRun
         }
 
         var storageResult = storage is null ? null : await storage();
+        var volumes = new List<VolumeResult>
+        {
+            new(1, ingest.Resources, storageResult, await QueriesAsync(http, baseUrl, name, "1x", loaded.Snapshot(), options, server, notes)),
+        };
 
         // Half of the first pass is the JIT compiling Firely's and our code (measured: ~2,000/s
-        // cold against ~3,600/s warm on PostgreSQL), so a second pass shows the steady state.
-        Console.Error.WriteLine($"[{name}] warm ingest: the same bundles again (new ids)...");
-        var warm = await IngestRun.RunAsync(http, baseUrl, data, options.Clients);
+        // cold against ~3,600/s warm on PostgreSQL), so the clones show the steady state. At 1x one
+        // clone is loaded after the measurements only for that figure.
+        var clones = Math.Max(volume - 1, 1);
+        var patients = data.Patients.Count;
+        Console.Error.WriteLine($"[{name}] warm ingest: {clones} clone(s) of the {patients} patient bundles (new ids, names, identifiers)...");
+        var warmCpu = server is null ? null : new CpuMeter(server.Pid);
+        var clonePlan = new IngestPlan([], clones * patients, i => (work.Templates[i % patients].Clone(1 + (i / patients)), work.Templates[i % patients].Facts(1 + (i / patients))));
+        var warm = await IngestRun.RunAsync(http, baseUrl, clonePlan, options.Clients, loaded, $"[{name}] {volume}x:");
+        if (warmCpu is not null)
+        {
+            notes.Add($"CPU during the warm ingest: {warmCpu.Describe()}.");
+        }
+
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"[{name}] warm: {warm.Resources:N0} resources in {warm.Wall.TotalSeconds:N1} s = {warm.ResourcesPerSecond:N0}/s; {warm.Failures.Count} failures"));
-        var distinctIds = ingest.Created.Distinct().ToArray();
-        Console.Error.WriteLine($"[{name}] {distinctIds.Length:N0} distinct ids from the transaction responses");
-        var reads = new List<ReadResult>();
-        foreach (var clients in ReadClients)
+        ReportFailures(notes, "Warm ingest", warm);
+        if (volume > 1)
         {
-            Console.Error.WriteLine($"[{name}] read by id: {clients} client(s), {options.Reads:N0} requests after 2 s warm-up...");
-            var readCpu = server is null ? null : new CpuMeter(server.Pid);
-            var read = await ReadRun.RunAsync(http, baseUrl, distinctIds, clients, options.Reads);
-            if (readCpu is not null)
-            {
-                notes.Add($"CPU during read by id at {clients} client{(clients == 1 ? "" : "s")} (includes the 2 s warm-up): {readCpu.Describe()}.");
-            }
-            reads.Add(read);
-            if (read.FirstFailure is not null)
-            {
-                notes.Add($"Read failures at {clients} clients: {read.Failures}; first: `{read.FirstFailure.ReplaceLineEndings(" ")}`");
-            }
+            var scaledStorage = storage is null ? null : await storage();
+            volumes.Add(new VolumeResult(volume, ingest.Resources + warm.Resources, scaledStorage,
+                await QueriesAsync(http, baseUrl, name, $"{volume}x", loaded.Snapshot(), options, server, notes)));
         }
 
         if (server is not null)
@@ -166,6 +167,55 @@ internal static class BenchRun
             }
         }
 
-        return new BackendResult(name, settings, ingest, peak, hwm, storageResult, reads, notes) { WarmIngest = warm };
+        return new BackendResult(name, settings, ingest, peak, hwm, storageResult, volumes, notes) { WarmIngest = warm };
+    }
+
+    /// <summary>Every query at 1 and at 10 clients, client count by client count.</summary>
+    private static async Task<List<QueryResult>> QueriesAsync(
+        HttpClient http, string baseUrl, string name, string volume, QueryValues values, Options options, ServerProcess? server, List<string> notes)
+    {
+        var results = new List<QueryResult>();
+        foreach (var clients in ReadClients)
+        {
+            var cpu = server is null ? null : new CpuMeter(server.Pid);
+            foreach (var query in SearchQueries.All)
+            {
+                var requests = query.IsReadById ? options.Reads : options.Searches;
+                Console.Error.Write($"[{name}] {volume} {query.Name}, {clients} client(s), {requests:N0} requests: ");
+                var result = await SearchRun.RunAsync(http, baseUrl, query, values, clients, requests, TimeSpan.FromSeconds(options.QuerySeconds));
+                Console.Error.WriteLine(result.NotAvailable is { } reason
+                    ? $"not available ({reason})"
+                    : string.Create(CultureInfo.InvariantCulture,
+                        $"{result.RequestsPerSecond:N0} req/s, p50 {result.Latency.P50:N2} / p99 {result.Latency.P99:N2} ms, {result.EntriesPerResponse:N1} entries per response, {result.Failures} failed{(result.TimeLimited ? $", stopped after {result.Requests:N0} requests at the time limit" : "")}"));
+                if (result.FirstFailure is not null)
+                {
+                    notes.Add($"{query.Name} at {volume}, {clients} client(s): {result.Failures} failed; first: `{result.FirstFailure.ReplaceLineEndings(" ").Replace('`', '\'')}`");
+                }
+
+                results.Add(result);
+            }
+
+            if (cpu is not null)
+            {
+                notes.Add($"CPU during the {volume} queries at {clients} client{(clients == 1 ? "" : "s")} (1 s warm-up per query included): {cpu.Describe()}.");
+            }
+        }
+
+        return results;
+    }
+
+    private static void ReportFailures(List<string> notes, string phase, IngestResult ingest)
+    {
+        if (ingest.Failures.Count == 0)
+        {
+            return;
+        }
+
+        notes.Add($"**{phase} failures ({ingest.Failures.Count}):**\n\n" +
+            string.Join("\n", ingest.Failures.Take(10).Select(f => $"- `{f.ReplaceLineEndings(" ").Replace('`', '\'')}`")));
+        foreach (var failure in ingest.Failures.Take(10))
+        {
+            Console.Error.WriteLine($"  {failure}");
+        }
     }
 }

@@ -12,13 +12,14 @@ internal sealed record DataSet(IReadOnlyList<BundleFile> Shared, IReadOnlyList<B
     public int TotalEntries => Shared.Sum(b => b.Entries) + Patients.Sum(b => b.Entries);
     public int BundleCount => Shared.Count + Patients.Count;
 
-    public static DataSet Load(string directory)
+    /// <param name="maxPatients">Load only the first N patient bundles (trial runs); null: all.</param>
+    public static DataSet Load(string directory, int? maxPatients = null)
     {
         var files = Directory.GetFiles(directory, "*.json.gz").OrderBy(f => f, StringComparer.Ordinal).ToArray();
         var shared = files.Where(f => Path.GetFileName(f).StartsWith("hospitalInformation", StringComparison.Ordinal))
             .Concat(files.Where(f => Path.GetFileName(f).StartsWith("practitionerInformation", StringComparison.Ordinal)))
             .ToArray();
-        var patients = files.Where(f => Path.GetFileName(f).StartsWith("patient-", StringComparison.Ordinal)).ToArray();
+        var patients = files.Where(f => Path.GetFileName(f).StartsWith("patient-", StringComparison.Ordinal)).Take(maxPatients ?? int.MaxValue).ToArray();
         if (shared.Length == 0 || patients.Length == 0)
         {
             throw new InvalidOperationException($"{directory} lacks hospitalInformation*/practitionerInformation* or patient-* bundles.");

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -13,23 +14,33 @@ internal sealed record IngestResult(
     int Bundles,
     TimeSpan Wall,
     Percentiles BundleLatency,
-    IReadOnlyList<string> Failures,
-    IReadOnlyList<(string Type, string Id)> Created)
+    IReadOnlyList<string> Failures)
 {
     public double ResourcesPerSecond => Resources / Wall.TotalSeconds;
+
+    /// <summary>Resources/s over the last tenth of the bundles: whether ingest slows as the database grows.</summary>
+    public double? LastTenthPerSecond { get; init; }
 }
 
-/// <summary>Posts the shared bundles one by one, then the patient bundles with N concurrent clients.</summary>
+/// <summary>What to post: some bundles one by one, then <c>ParallelCount</c> bundles made on demand.</summary>
+internal sealed record IngestPlan(IReadOnlyList<BundleFile> Sequential, int ParallelCount, Func<int, (BundleFile Bundle, PatientFacts? Patient)> Parallel)
+{
+    public int BundleCount => Sequential.Count + ParallelCount;
+}
+
+/// <summary>Posts the sequential bundles one by one, then the others with N concurrent clients.</summary>
 internal static class IngestRun
 {
-    public static async Task<IngestResult> RunAsync(HttpClient http, string baseUrl, DataSet data, int clients)
+    public static async Task<IngestResult> RunAsync(HttpClient http, string baseUrl, IngestPlan plan, int clients, LoadedData loaded, string label)
     {
         var latencies = new ConcurrentBag<double>();
         var failures = new ConcurrentQueue<string>();
-        var created = new ConcurrentQueue<(string, string)>();
         var resources = 0;
+        var done = 0;
+        var lastTenthStart = ((double Seconds, int Resources)?)null;
+        var wall = Stopwatch.StartNew();
 
-        async Task Post(BundleFile bundle)
+        async Task Post(BundleFile bundle, PatientFacts? patient)
         {
             using var content = new ByteArrayContent(bundle.Json);
             content.Headers.ContentType = new MediaTypeHeaderValue("application/fhir+json") { CharSet = "utf-8" };
@@ -59,32 +70,63 @@ internal static class IngestRun
                 return;
             }
 
-            Interlocked.Add(ref resources, bundle.Entries);
-            foreach (var location in Locations(body))
+            var total = Interlocked.Add(ref resources, bundle.Entries);
+            loaded.AddCreated(Locations(body), patient);
+            if (Interlocked.Increment(ref done) == (plan.BundleCount * 9 / 10) + 1 && plan.BundleCount >= 20)
             {
-                created.Enqueue(location);
+                lastTenthStart = (wall.Elapsed.TotalSeconds, total - bundle.Entries);
             }
         }
 
-        var wall = Stopwatch.StartNew();
-        foreach (var bundle in data.Shared)
+        using var progress = new CancellationTokenSource();
+        var reporter = ReportProgress(label, plan.BundleCount, () => (Volatile.Read(ref done), Volatile.Read(ref resources)), wall, progress.Token);
+        foreach (var bundle in plan.Sequential)
         {
-            await Post(bundle);
+            await Post(bundle, null);
         }
 
         var next = -1;
         var workers = Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>
         {
             int i;
-            while ((i = Interlocked.Increment(ref next)) < data.Patients.Count)
+            while ((i = Interlocked.Increment(ref next)) < plan.ParallelCount)
             {
-                await Post(data.Patients[i]);
+                var (bundle, patient) = plan.Parallel(i);
+                await Post(bundle, patient);
             }
         }));
         await Task.WhenAll(workers);
         wall.Stop();
+        await progress.CancelAsync();
+        await reporter;
 
-        return new IngestResult(resources, data.BundleCount, wall.Elapsed, Percentiles.Of(latencies), [.. failures], [.. created]);
+        return new IngestResult(resources, plan.BundleCount, wall.Elapsed, Percentiles.Of(latencies), [.. failures])
+        {
+            LastTenthPerSecond = lastTenthStart is { } start && wall.Elapsed.TotalSeconds > start.Seconds
+                ? (resources - start.Resources) / (wall.Elapsed.TotalSeconds - start.Seconds)
+                : null,
+        };
+    }
+
+    /// <summary>A line every 30 s, so a long (100x) ingest shows its rate and how long it still needs.</summary>
+    private static async Task ReportProgress(string label, int bundles, Func<(int Done, int Resources)> state, Stopwatch wall, CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(30));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop))
+            {
+                var (done, resources) = state();
+                var seconds = wall.Elapsed.TotalSeconds;
+                var remaining = done > 0 ? TimeSpan.FromSeconds((bundles - done) * seconds / done) : TimeSpan.Zero;
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{label} {done:N0}/{bundles:N0} bundles, {resources:N0} resources, {resources / seconds:N0}/s, about {remaining:h\\:mm\\:ss} to go"));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The ingest finished.
+        }
     }
 
     /// <summary>(type, id) from entry.response.location ("Type/id/_history/1", possibly absolute).</summary>

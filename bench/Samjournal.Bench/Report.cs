@@ -12,7 +12,7 @@ internal static class Report
     private static string N(double value, string format = "N0") =>
         double.IsNaN(value) ? "n/a" : value.ToString(format, CultureInfo.InvariantCulture);
 
-    private static string Ms(double value) => N(value, value < 10 ? "0.00" : value < 100 ? "0.0" : "N0");
+    private static string Ms(double value) => SearchReport.Ms(value);
 
     private static string Mb(long bytes) => N(bytes / 1024.0 / 1024.0, "N1");
 
@@ -35,38 +35,42 @@ internal static class Report
         sb.AppendLine(CultureInfo.InvariantCulture, $"| **Ingest throughput** (cold server, first pass) | **{N(i.ResourcesPerSecond)} resources/s** |");
         if (r.WarmIngest is { } w)
         {
-            sb.AppendLine(CultureInfo.InvariantCulture, $"| **Ingest throughput** (warm server, second pass, new ids) | **{N(w.ResourcesPerSecond)} resources/s**; bundle p50 / p99 {Ms(w.BundleLatency.P50)} / {Ms(w.BundleLatency.P99)} ms; {w.Failures.Count} failures |");
+            var what = r.Scaled is { } big ? $"clones of the patients up to {big.Label}, {N(w.Resources)} resources" : "one clone of the patients";
+            var lastTenth = w.LastTenthPerSecond is { } tail ? $"; last tenth of the bundles {N(tail)} resources/s" : "";
+            sb.AppendLine(CultureInfo.InvariantCulture, $"| **Ingest throughput** (warm server: {what}; new ids, names, identifiers) | **{N(w.ResourcesPerSecond)} resources/s**{lastTenth}; bundle p50 / p99 {Ms(w.BundleLatency.P50)} / {Ms(w.BundleLatency.P99)} ms; {w.Failures.Count} failures |");
         }
 
         sb.AppendLine(CultureInfo.InvariantCulture, $"| Bundle latency p50 / p95 / p99 / max | {Ms(i.BundleLatency.P50)} / {Ms(i.BundleLatency.P95)} / {Ms(i.BundleLatency.P99)} / {Ms(i.BundleLatency.Max)} ms |");
         sb.AppendLine(CultureInfo.InvariantCulture, $"| Ingest failures | {i.Failures.Count} |");
         sb.AppendLine(CultureInfo.InvariantCulture, $"| Server peak RSS during ingest (100 ms samples) | {N(r.PeakRssMb)} MB |");
         sb.AppendLine(CultureInfo.InvariantCulture, $"| Server VmHWM after ingest | {N(r.HwmMb)} MB |");
-        if (r.Storage is { } s)
+        foreach (var volume in r.Volumes.Where(v => v.Storage is not null))
         {
-            sb.AppendLine(CultureInfo.InvariantCulture, $"| Database size | {Mb(s.DatabaseBytes)} MB |");
-            sb.AppendLine(CultureInfo.InvariantCulture, $"| Bytes per resource | {N(i.Resources > 0 ? (double)s.DatabaseBytes / i.Resources : double.NaN)} B |");
-            var indexText = s.IndexBytes is { } idx ? $"{Mb(idx)} MB ({N(s.IndexShare!.Value * 100, "N0")} % of the database)" : "n/a (dbstat not available)";
-            sb.AppendLine(CultureInfo.InvariantCulture, $"| Search-index tables (idx_*, with their indexes) | {indexText} |");
+            var s = volume.Storage!;
+            var at = r.Volumes.Count > 1 ? $", {volume.Label} ({N(volume.Resources)} resources)" : "";
+            sb.AppendLine(CultureInfo.InvariantCulture, $"| Database size{at} | {Mb(s.DatabaseBytes)} MB |");
+            sb.AppendLine(CultureInfo.InvariantCulture, $"| Bytes per resource{at} | {N(volume.Resources > 0 ? (double)s.DatabaseBytes / volume.Resources : double.NaN)} B |");
+            var indexText = s.IndexBytes is { } idx ? $"{Mb(idx)} MB ({N(s.IndexShare!.Value * 100, "N0")} % of the database)" : "n/a (no per-table sizes)";
+            sb.AppendLine(CultureInfo.InvariantCulture, $"| Search-index tables (idx_*, with their indexes){at} | {indexText} |");
         }
 
-        foreach (var read in r.Reads)
+        foreach (var read in r.Reads.Where(x => x.NotAvailable is null))
         {
             sb.AppendLine(CultureInfo.InvariantCulture,
                 $"| **Read by id, {read.Clients} client{(read.Clients == 1 ? "" : "s")}** | **{N(read.RequestsPerSecond)} req/s**; p50 {Ms(read.Latency.P50)} / p95 {Ms(read.Latency.P95)} / p99 {Ms(read.Latency.P99)} ms ({N(read.Requests)} requests, {read.Failures} failed) |");
         }
 
-        if (r.Storage is { Tables.Count: > 0 } storage)
+        foreach (var volume in r.Volumes.Where(v => v.Storage is not null))
         {
+            var storage = volume.Storage!;
             sb.AppendLine();
+            var at = r.Volumes.Count > 1 ? $" at {volume.Label}" : "";
             var byTable = string.Join(", ", storage.Tables.Where(t => t.Bytes >= 64 * 1024).Select(t => $"{t.Table} {Mb(t.Bytes)} MB"));
-            sb.AppendLine(CultureInfo.InvariantCulture, $"Storage by table ({storage.Detail}): {byTable}.");
+            sb.AppendLine(byTable.Length > 0 ? $"Storage by table{at} ({storage.Detail}): {byTable}." : $"Storage{at}: {storage.Detail}.");
         }
-        else if (r.Storage is { } bare)
-        {
-            sb.AppendLine();
-            sb.AppendLine(CultureInfo.InvariantCulture, $"Storage: {bare.Detail}.");
-        }
+
+        sb.AppendLine();
+        sb.Append(SearchReport.Table(r));
 
         foreach (var note in r.Notes)
         {
@@ -80,23 +84,52 @@ internal static class Report
     public static string Summary(IReadOnlyList<BackendResult> results)
     {
         var sb = new StringBuilder();
-        sb.AppendLine("| | " + string.Join(" | ", results.Select(r => r.Backend)) + " | Target | Peer FHIR server |");
-        sb.AppendLine("|---|" + string.Concat(results.Select(_ => "---:|")) + "---:|---:|");
-        void Row(string name, Func<BackendResult, string> value, string target, string peer) =>
-            sb.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {string.Join(" | ", results.Select(value))} | {target} | {peer} |");
-        Row("Ingest, resources/s (cold)", r => N(r.Ingest.ResourcesPerSecond), "6,000 (PostgreSQL)", "~150");
-        Row("Ingest, resources/s (warm)", r => r.WarmIngest is { } w ? N(w.ResourcesPerSecond) : "n/a", "6,000 (PostgreSQL)", "");
-        Row("Ingest bundle p99, ms", r => Ms(r.Ingest.BundleLatency.P99), "", "");
-        Row("Peak server RSS, MB", r => N(Math.Max(r.PeakRssMb, r.HwmMb)), "", "");
-        Row("Database, MB", r => r.Storage is { } s ? Mb(s.DatabaseBytes) : "n/a", "", "");
-        Row("Bytes per resource", r => r.Storage is { } s && r.Ingest.Resources > 0 ? N((double)s.DatabaseBytes / r.Ingest.Resources) : "n/a", "", "");
+        var postgres = results.FirstOrDefault(r => r.Backend == "PostgreSQL");
+        sb.AppendLine("| | " + string.Join(" | ", results.Select(r => r.Backend)) + " | Target | Met (PostgreSQL) | Peer FHIR server |");
+        sb.AppendLine("|---|" + string.Concat(results.Select(_ => "---:|")) + "---:|---|---:|");
+        void Row(string name, Func<BackendResult, string> value, string target, string met, string peer) =>
+            sb.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {string.Join(" | ", results.Select(value))} | {target} | {(postgres is null ? "" : met)} | {peer} |");
+        var ingestTarget = $"{N(SearchTargets.IngestPerSecond)} (PostgreSQL)";
+        Row("Ingest, resources/s (cold)", r => N(r.Ingest.ResourcesPerSecond), ingestTarget, SearchTargets.IngestMet(postgres?.Ingest), "~150");
+        Row("Ingest, resources/s (warm)", r => r.WarmIngest is { } w ? N(w.ResourcesPerSecond) : "n/a", ingestTarget, SearchTargets.IngestMet(postgres?.WarmIngest), "");
+        Row("Ingest bundle p99, ms", r => Ms(r.Ingest.BundleLatency.P99), "", "", "");
+        Row("Peak server RSS, MB", r => N(Math.Max(r.PeakRssMb, r.HwmMb)), "", "", "");
+        foreach (var label in results.SelectMany(r => r.Volumes).Where(v => v.Storage is not null).Select(v => v.Label).Distinct())
+        {
+            VolumeResult? At(BackendResult r) => r.Volumes.FirstOrDefault(v => v.Label == label && v.Storage is not null);
+            Row($"Database at {label}, MB", r => At(r)?.Storage is { } s ? Mb(s.DatabaseBytes) : "n/a", "", "", "");
+            Row($"Bytes per resource at {label}", r => At(r) is { Storage: { } s } v && v.Resources > 0 ? N((double)s.DatabaseBytes / v.Resources) : "n/a", "", "", "");
+            Row($"Index tables' share at {label}", r => At(r)?.Storage?.IndexShare is { } share ? N(share * 100) + " %" : "n/a", "", "", "");
+        }
+
         foreach (var clients in results.SelectMany(r => r.Reads).Select(x => x.Clients).Distinct())
         {
-            ReadResult? Read(BackendResult r) => r.Reads.FirstOrDefault(x => x.Clients == clients);
+            QueryResult? Read(BackendResult r) => r.Reads.FirstOrDefault(x => x.Clients == clients);
             var c = clients == 1 ? "1 client" : $"{clients} clients";
-            Row($"Read by id, {c}, req/s", r => Read(r) is { } x ? N(x.RequestsPerSecond) : "n/a", "", "~1,100");
+            Row($"Read by id, {c}, req/s", r => Read(r) is { } x ? N(x.RequestsPerSecond) : "n/a", "", "", "~1,100");
             Row($"Read by id, {c}, p50 / p99 ms", r => Read(r) is { } x ? $"{Ms(x.Latency.P50)} / {Ms(x.Latency.P99)}" : "n/a",
-                clients == 10 ? "p99 < 5" : "", "p50 8");
+                clients == 10 ? "p99 < 5" : "", clients == 10 && postgres is not null && Read(postgres) is { } p ? SearchTargets.Verdict(p.Latency.P99 < 5) : "", "p50 8");
+        }
+
+        // The searches at 10 clients, each volume: req/s and p99; the full tables follow per backend.
+        foreach (var label in results.SelectMany(r => r.Volumes).Select(v => v.Label).Distinct())
+        {
+            foreach (var query in SearchQueries.All.Where(q => !q.IsReadById))
+            {
+                QueryResult? At(BackendResult r) => r.Volumes.FirstOrDefault(v => v.Label == label)?.Find(query.Name, SearchTargets.TargetClients);
+                var scaled = label != "1x";
+                var target = SearchTargets.Throughput(query) + (query.PatientCompartment ? $", {SearchTargets.CompartmentLatency(query)}" : "")
+                    + (scaled ? ", p50 / p99 ≤ 2x 1x" : "");
+                var met = postgres is null ? "" : SearchTargets.ThroughputMet(query, At(postgres))
+                    + (query.PatientCompartment ? "; " + SearchTargets.CompartmentLatencyMet(query, At(postgres)) : "")
+                    + (scaled ? "; " + SearchTargets.VolumeMet(postgres.Base.Find(query.Name, SearchTargets.TargetClients), At(postgres)) : "");
+                Row($"{SearchReport.Code(query.Name)} at {label}, 10 clients: req/s, p99 ms", r => At(r) switch
+                {
+                    null => "n/a",
+                    { NotAvailable: not null } => "not available",
+                    var x => $"{N(x.RequestsPerSecond)}, {Ms(x.Latency.P99)}",
+                }, target, met, "");
+            }
         }
 
         return sb.ToString();
@@ -181,7 +214,10 @@ internal static class Report
         bundles first, one at a time, then the 200 patient bundles with 4 concurrent clients.
         Bundles are read and decompressed into memory before the clock starts; each is POSTed to
         `/fhir` with `Prefer: return=minimal`. The server runs as a child process on a fresh database.
-        Reads are `GET /fhir/{type}/{id}` of random ingested resources (fixed seed) after a 2 s warm-up.
+        Then eight queries (read by id, `Patient?family=`, `Patient?identifier=`, `Observation?patient=`,
+        `Observation?code=`, `Encounter?patient=&_sort=-date`, `Condition?patient=&_include=...`,
+        `Patient/{id}/$everything`) at 1 and 10 clients, values drawn per request from the loaded data;
+        with `--volume N`, again after loading clones of the patients up to N times the volume.
 
         PostgreSQL runs in its own cluster (port 5434, socket /tmp/samjournal-bench-pg) with
         **fsync on** (and synchronous_commit, full_page_writes on): production-like durability,
@@ -193,12 +229,15 @@ internal static class Report
         |---|---:|---:|
         | Ingest on PostgreSQL | 6,000 resources/s | ~150 resources/s |
         | Read by id, 10 clients | p99 < 5 ms | ~1,100 req/s, p50 8 ms |
+        | Each search, 10 clients | 5x the peer's req/s | 180–1,200 req/s |
+        | Patient-compartment searches, 10 clients | p99 < 20 ms | |
+        | Searches at 100x the volume | p50, p99 ≤ 2x those at 1x | |
 
         Run it again with:
 
         ```
         dotnet build -c Release src/Samjournal.Server
-        dotnet run -c Release --project bench/Samjournal.Bench -- --backend both --write-doc
+        dotnet run -c Release --project bench/Samjournal.Bench -- --backend both --volume 100 --write-doc
         ```
 
         """;

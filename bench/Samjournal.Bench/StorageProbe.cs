@@ -41,12 +41,43 @@ internal static class StorageProbe
                 tables.Add((reader.GetString(0), reader.GetInt64(1)));
             }
         }
-        catch (SqliteException e)
+        catch (SqliteException)
         {
-            return new StorageResult(main + wal, null, $"{detail}; dbstat not available ({e.Message.Trim()}), index share skipped", []);
+            var (counted, note) = await PagesPerTableAsync(connection, databasePath);
+            return new StorageResult(main + wal, IndexBytes(counted), $"{detail}; no dbstat in this SQLite build: {note}", counted);
         }
 
-        return new StorageResult(main + wal, IndexBytes(tables), detail, tables);
+        return new StorageResult(main + wal, IndexBytes(tables), detail + "; tables by dbstat", tables);
+    }
+
+    /// <summary>Bytes per table (its indexes included) from the b-tree pages in the file.</summary>
+    private static async Task<(List<(string, long)> Tables, string Note)> PagesPerTableAsync(SqliteConnection connection, string databasePath)
+    {
+        var roots = new List<(string Table, long Root)> { ("sqlite_schema", 1) };
+        await using (var command = new SqliteCommand("SELECT tbl_name, rootpage FROM sqlite_master WHERE rootpage > 0", connection))
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                roots.Add((reader.GetString(0), reader.GetInt64(1)));
+            }
+        }
+
+        long Pragma(string name)
+        {
+            using var command = new SqliteCommand($"PRAGMA {name}", connection);
+            return (long)command.ExecuteScalar()!;
+        }
+
+        var pageCount = Pragma("page_count");
+        var freePages = Pragma("freelist_count");
+        using var counter = new SqlitePageCounter(databasePath);
+        var pages = roots.GroupBy(r => r.Table).Select(g => (Table: g.Key, Pages: g.Sum(r => counter.CountTree(r.Root)))).ToList();
+        var counted = pages.Sum(p => p.Pages);
+        var tables = pages.Select(p => (p.Table, p.Pages * counter.PageSize)).OrderByDescending(t => t.Item2).ToList();
+        // Pages the walk did not reach (pointer maps, a torn read) would make the shares wrong: say so.
+        var check = counted + freePages == pageCount ? "all pages accounted for" : $"{pageCount - freePages - counted:N0} pages unaccounted for";
+        return (tables, $"tables by b-tree page counts read from the file ({counted:N0} pages in tables + {freePages:N0} free of {pageCount:N0}: {check})");
     }
 
     public static async Task<StorageResult> PostgresAsync(string connectionString)
