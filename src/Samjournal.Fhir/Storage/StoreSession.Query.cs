@@ -126,8 +126,8 @@ internal sealed partial class StoreSession
                 }
 
                 var target = bind.Alias("t");
-                links.Add($"EXISTS (SELECT 1 FROM idx_reference c JOIN resources {target} ON {target}.type_id = c.target_type_id AND {target}.id = c.target_id"
-                    + $" WHERE c.res_key = {row}.res_key AND c.param_id = {bind.Value(referenceParam)} AND c.target_type_id = {bind.Value(targetTypeId)}"
+                links.Add($"{row}.res_key IN (SELECT c.res_key FROM idx_reference c JOIN resources {target} ON {target}.type_id = c.target_type_id AND {target}.id = c.target_id"
+                    + $" WHERE c.param_id = {bind.Value(referenceParam)} AND c.target_type_id = {bind.Value(targetTypeId)}"
                     + $" AND {target}.version > 0 AND {target}.deleted = {bind.Value(false)} AND {ClauseSql(bind, targetTypeId, link.Inner, target)})");
             }
 
@@ -161,11 +161,11 @@ internal sealed partial class StoreSession
             ClauseKind.Quantity => "idx_quantity",
             _ => throw new ArgumentOutOfRangeException(nameof(clause), clause.Kind, "unsupported clause kind"),
         };
-        var any = $"SELECT 1 FROM {table} x WHERE x.res_key = {row}.res_key AND x.param_id = {bind.Value(paramId)}";
+        var param = bind.Value(paramId);
         if (clause.Modifier == "missing")
         {
             // :missing=true: no value indexed for the parameter at all; false: at least one.
-            return clause.Values[0] == "true" ? $"NOT EXISTS ({any})" : $"EXISTS ({any})";
+            return clause.Values[0] == "true" ? NoneOf(row, table, param, "1 = 1") : AnyOf(row, table, param, "1 = 1");
         }
 
         var (_, alternatives) = clause.Kind switch
@@ -186,8 +186,24 @@ internal sealed partial class StoreSession
         };
 
         // :not (tokens): no value of the parameter matches, which includes having none (search.html#token).
-        return $"{(clause.Modifier == "not" ? "NOT " : "")}EXISTS ({any} AND ({string.Join(" OR ", alternatives)}))";
+        var condition = string.Join(" OR ", alternatives);
+        return clause.Modifier == "not" ? NoneOf(row, table, param, condition) : AnyOf(row, table, param, condition);
     }
+
+    // Clauses are uncorrelated IN subqueries, so the database can drive the search from the index of
+    // the most selective criterion. A correlated EXISTS let SQLite probe the value index (param, start)
+    // once per candidate row: quadratic, 100 s for a date range over 30,000 observations.
+
+    /// <summary>Some index row of the parameter meeting <paramref name="condition"/> (over alias x) belongs to the resource.</summary>
+    private static string AnyOf(string row, string table, string param, string condition) =>
+        $"{row}.res_key IN (SELECT x.res_key FROM {table} x WHERE x.param_id = {param} AND ({condition}))";
+
+    /// <summary>No index row of the parameter meeting <paramref name="condition"/> belongs to the resource.
+    /// PostgreSQL plans NOT EXISTS as an anti-join (NOT IN cannot be, because of its NULL semantics);
+    /// SQLite materialises the NOT IN list once.</summary>
+    private string NoneOf(string row, string table, string param, string condition) => IsPostgres
+        ? $"NOT EXISTS (SELECT 1 FROM {table} x WHERE x.res_key = {row}.res_key AND x.param_id = {param} AND ({condition}))"
+        : $"{row}.res_key NOT IN (SELECT x.res_key FROM {table} x WHERE x.param_id = {param} AND ({condition}))";
 
     private static string TokenCondition(Binder bind, string value)
     {

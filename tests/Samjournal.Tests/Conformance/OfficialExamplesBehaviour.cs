@@ -12,7 +12,7 @@ namespace Samjournal.Tests.Conformance;
 /// <summary>
 /// Every clinical and administrative example of the official R4 examples is written with its own
 /// id and read back equal apart from meta; any the server cannot store must be refused with a
-/// 4xx OperationOutcome, never a 5xx.
+/// 4xx OperationOutcome, never a 5xx; searches over them then find what the JSON holds.
 /// </summary>
 public abstract class OfficialExamplesBehaviour(SamjournalHost host, ITestOutputHelper output)
 {
@@ -32,6 +32,7 @@ public abstract class OfficialExamplesBehaviour(SamjournalHost host, ITestOutput
         var parser = new FhirJsonDeserializer(new DeserializerSettings());
         int stored = 0, refused = 0;
         var refusals = new List<string>();
+        var kept = new List<JsonElement>();
         foreach (var (name, type, id, json) in examples)
         {
             var response = await host.Client.PutAsync($"{type}/{id}", new StringContent(json, Encoding.UTF8, "application/fhir+json"));
@@ -51,6 +52,7 @@ public abstract class OfficialExamplesBehaviour(SamjournalHost host, ITestOutput
             original.Meta = null;
             Assert.True(original.IsExactly(read), $"{name} did not read back as written.");
             stored++;
+            kept.Add(JsonDocument.Parse(json).RootElement.Clone());
         }
 
         output.WriteLine($"{host.Backend}: {stored} of {examples.Count} examples stored and read back equal, {refused} refused with 4xx.");
@@ -61,6 +63,44 @@ public abstract class OfficialExamplesBehaviour(SamjournalHost host, ITestOutput
 
         // The strict parser refuses only examples that are themselves invalid FHIR; that is a handful.
         Assert.True(stored >= examples.Count * 0.97, $"Only {stored} of {examples.Count} stored.");
+        await SearchesFindWhatTheExamplesHoldAsync(kept);
+    }
+
+    /// <summary>Searches over the stored examples, each compared with a count the test takes from
+    /// the example JSON itself.</summary>
+    private async Task SearchesFindWhatTheExamplesHoldAsync(List<JsonElement> stored)
+    {
+        IEnumerable<JsonElement> OfType(string type) => stored.Where(r => r.GetProperty("resourceType").GetString() == type);
+        static string? Text(JsonElement e, string property) =>
+            e.TryGetProperty(property, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        static string? Reference(JsonElement e, string property) =>
+            e.TryGetProperty(property, out var r) && r.TryGetProperty("reference", out var v) ? v.GetString() : null;
+
+        var checks = new List<(string Query, int Expected)>
+        {
+            ("Patient?gender=male", OfType("Patient").Count(p => Text(p, "gender") == "male")),
+            ("Patient?active=true", OfType("Patient").Count(p => p.TryGetProperty("active", out var a) && a.ValueKind == JsonValueKind.True)),
+            ("Observation?status=final", OfType("Observation").Count(o => Text(o, "status") == "final")),
+            ("Observation?subject=Patient/example", OfType("Observation").Count(o => Reference(o, "subject") == "Patient/example")),
+            ("Condition?subject=Patient/example", OfType("Condition").Count(c => Reference(c, "subject") == "Patient/example")),
+            ("Encounter?status=finished", OfType("Encounter").Count(e => Text(e, "status") == "finished")),
+        };
+
+        // The most frequent LOINC code among the observations.
+        var loinc = OfType("Observation")
+            .SelectMany(o => o.TryGetProperty("code", out var c) && c.TryGetProperty("coding", out var cs)
+                ? cs.EnumerateArray().Where(k => Text(k, "system") == "http://loinc.org").Select(k => Text(k, "code")!).Distinct()
+                : [])
+            .GroupBy(c => c).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).First();
+        checks.Add(($"Observation?code=http://loinc.org|{loinc.Key}", loinc.Count()));
+
+        foreach (var (query, expected) in checks)
+        {
+            var bundle = await (await host.Client.GetAsync(query + "&_summary=count")).ExpectAsync<Bundle>(System.Net.HttpStatusCode.OK);
+            Assert.True(expected == bundle.Total, $"{query}: expected {expected}, the server found {bundle.Total}");
+        }
+
+        Assert.Contains(checks, c => c.Expected > 5);
     }
 
     private static List<(string Name, string Type, string Id, string Json)> ReadExamples()
