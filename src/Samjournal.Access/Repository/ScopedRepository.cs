@@ -30,6 +30,9 @@ public sealed class ScopedRepository
     public Task<Samjournal.Fhir.Search.SearchResult> SearchAsync(Samjournal.Fhir.Search.SearchRequest request, CancellationToken ct) =>
         _engine.SearchAsync(request, ct);
 
+    public Task<Samjournal.Fhir.Search.EverythingPage> EverythingAsync(Samjournal.Fhir.Search.EverythingRequest request, CancellationToken ct) =>
+        _engine.EverythingAsync(request, ct);
+
     public Task<WriteOutcome> CreateAsync(Resource resource, string? ifNoneExist, CancellationToken ct) => _engine.CreateAsync(resource, ifNoneExist, ct);
 
     public Task<WriteOutcome> UpdateAsync(string type, string id, Resource resource, int? ifMatch, CancellationToken ct) =>

@@ -21,6 +21,9 @@ public sealed class IndexEntries
 
     public List<UriEntry> Uris { get; } = [];
 
+    /// <summary>The words of the narrative (<c>_text</c>) and of all the text (<c>_content</c>).</summary>
+    public List<TextEntry> Texts { get; } = [];
+
     /// <summary>Parameters that failed to evaluate for this resource (their entries are left out,
     /// the others are complete). For the caller to log: codes and exception types, no values.</summary>
     public List<IndexExtractionError> Errors { get; } = [];

@@ -78,6 +78,16 @@ public static partial class IndexExtractor
             }
         }
 
+        try
+        {
+            TextSearch.Extract(resource, entries);
+        }
+        catch (Exception e)
+        {
+            entries.Texts.Clear();
+            entries.Errors.Add(new IndexExtractionError(TextSearch.Content, e.GetType().Name));
+        }
+
         return entries;
     }
 

@@ -36,7 +36,7 @@ public sealed record SkippedSearchParameter(string ResourceType, string Code, Se
 /// Composite parameters (e.g. Observation code-value-quantity) are not indexed yet: they need
 /// row-wise pairing of their components and get their own table in a later issue. Special
 /// parameters (Location near, DomainResource _text...) have no FHIRPath-to-table mapping. Both are
-/// listed in <see cref="Skipped"/>.
+/// listed in <see cref="Skipped"/>; _text and _content are answered by <see cref="TextSearch"/>.
 /// </remarks>
 public sealed class SearchParameterCatalog
 {

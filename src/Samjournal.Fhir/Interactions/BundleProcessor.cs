@@ -170,7 +170,7 @@ internal sealed class BundleProcessor(FhirEngine engine, string baseUrl)
                 // The same parsing and searchset as the REST search; lenient, as the spec's default.
                 var parameters = SearchParameters.FromQueryString(entry.Criteria);
                 var search = SearchParameters.Parse(entry.Type, parameters, strict: false, compartment: null);
-                var result = await FhirEngine.SearchAsync(writer.Session, search.Request, ct);
+                var result = await FhirEngine.SearchAsync(writer.Session, search.Request, afterFirstStatement: null, ct);
                 var searchset = Searchset.Build(baseUrl.TrimEnd('/'), entry.Type, parameters, search, result);
                 return new WriteOutcome(HttpStatusCode.OK, null, entry.Method == Bundle.HTTPVerb.GET ? searchset : null);
             case Bundle.HTTPVerb.GET or Bundle.HTTPVerb.HEAD:

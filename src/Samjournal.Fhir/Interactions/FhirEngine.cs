@@ -12,7 +12,7 @@ namespace Samjournal.Fhir.Interactions;
 /// The FHIR interactions over the versioned store. Constructed only inside the Fhir/Access pair:
 /// callers outside reach it through Samjournal.Access's scoped repository.
 /// </summary>
-internal sealed class FhirEngine
+internal sealed partial class FhirEngine
 {
     private readonly SqlStore _store;
     private readonly TimeProvider _time;
@@ -56,21 +56,30 @@ internal sealed class FhirEngine
         return await session.HistoryAsync(query, ct);
     }
 
-    /// <summary>A search with its includes and total, on one connection.</summary>
+    /// <summary>Test seam: runs after a search's first statement, before its includes and total,
+    /// so a test can write in between and see that the search still answers from one snapshot.</summary>
+    internal Func<CancellationToken, Task>? AfterFirstSearchStatement { get; set; }
+
+    /// <summary>A search with its includes and total, all read from one snapshot: a concurrent
+    /// write cannot make the page, the includes and the total disagree.</summary>
     public async Task<SearchResult> SearchAsync(SearchRequest request, CancellationToken ct)
     {
         ResourceIds.RequireType(request.Type);
-        await using var session = await _store.ReadAsync(ct);
-        return await SearchAsync(session, request, ct);
+        await using var session = await _store.SnapshotAsync(ct);
+        return await SearchAsync(session, request, AfterFirstSearchStatement, ct);
     }
 
     /// <summary>A search on a session that is already open: a search entry of a transaction sees
     /// what the transaction's earlier entries wrote.</summary>
-    internal static async Task<SearchResult> SearchAsync(StoreSession session, SearchRequest request, CancellationToken ct)
+    internal static async Task<SearchResult> SearchAsync(StoreSession session, SearchRequest request, Func<CancellationToken, Task>? afterFirstStatement, CancellationToken ct)
     {
         var page = request.WithMatches
             ? await session.SearchAsync(request.Type, request.Clauses, request.Sort, request.Count, request.Cursor, ct)
             : new SearchPage([], null, null);
+        if (afterFirstStatement is { } between)
+        {
+            await between(ct);
+        }
 
         var includes = new SearchIncludes(session, request);
         await includes.RunAsync(page.Matches, ct);

@@ -97,6 +97,11 @@ public static class CriteriaParser
             return modifier is null ? null : $"Modifier ':{modifier}' is not supported on '_id'.";
         }
 
+        if (Indexing.TextSearch.AppliesTo(type, code))
+        {
+            return modifier is null ? null : $"Modifier ':{modifier}' is not supported on '{code}'.";
+        }
+
         if (Catalog.Find(type, code) is not { } parameter)
         {
             return Catalog.FindSkipped(type, code) is { } skipped
@@ -184,6 +189,13 @@ public static class CriteriaParser
         if (code == "_id")
         {
             return new SearchClause(code, ClauseKind.Id, modifier, values);
+        }
+
+        if (Indexing.TextSearch.AppliesTo(type, code))
+        {
+            return values.All(v => Indexing.TextSearch.Words(v).Count > 0)
+                ? new SearchClause(code, ClauseKind.Text, modifier, values)
+                : throw FhirOperationException.BadRequest($"'{code}' needs words to search for (letters or digits).");
         }
 
         var kind = KindOf(Catalog.Find(type, code)!.Type)!.Value;

@@ -15,6 +15,9 @@ public enum ClauseKind
     /// <summary>In the compartment of the patient whose id is the single value.</summary>
     PatientCompartment,
 
+    /// <summary>Plain-text search (<c>_text</c>, <c>_content</c>): every word of a value starts a word of the text.</summary>
+    Text,
+
     /// <summary>A chained parameter: <c>Param</c> is the reference, <see cref="SearchClause.Chain"/> the rest.</summary>
     Chain,
 }

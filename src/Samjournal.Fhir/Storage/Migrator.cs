@@ -107,7 +107,8 @@ internal static class Migrator
             .Where(p => p.Resource is not null && p.Code is not null)
             .Select(p => (p.Resource!, p.Code!));
         var shared = SqlStore.ResourceTypeNames.SelectMany(t => common.Select(c => (t, c)));
-        return own.Concat(shared).Distinct().OrderBy(p => p.Item1, StringComparer.Ordinal).ThenBy(p => p.Item2, StringComparer.Ordinal);
+        var text = SqlStore.ResourceTypeNames.SelectMany(t => Indexing.TextSearch.CodesFor(t).Select(c => (t, c)));
+        return own.Concat(shared).Concat(text).Distinct().OrderBy(p => p.Item1, StringComparer.Ordinal).ThenBy(p => p.Item2, StringComparer.Ordinal);
     }
 
     private static async Task<DbTransaction> BeginAsync(DbConnection connection, StoreProvider provider, CancellationToken ct) =>

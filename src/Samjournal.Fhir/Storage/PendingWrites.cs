@@ -92,6 +92,11 @@ internal sealed class PendingWrites
             Add(TableLayout.Uri, u.Param, u.Uri);
         }
 
+        foreach (var t in index.Texts)
+        {
+            Add(TableLayout.Text, t.Param, t.Words);
+        }
+
         IndexRows[key] = tables;
     }
 

@@ -7,6 +7,22 @@ namespace Samjournal.Fhir.Storage;
 /// </summary>
 internal static class Schema
 {
+    // Each DO block runs as a subtransaction: a missing extension or privilege leaves the
+    // migration working rather than aborting it.
+    private const string TrigramIndex = """
+
+        DO $$ BEGIN
+            CREATE EXTENSION IF NOT EXISTS pg_trgm;
+        EXCEPTION WHEN OTHERS THEN
+            RAISE NOTICE 'pg_trgm is not available: _text and _content search by scanning';
+        END $$;
+        DO $$ BEGIN
+            IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm') THEN
+                CREATE INDEX ix_text_words ON idx_text USING gin (words gin_trgm_ops);
+            END IF;
+        END $$;
+        """;
+
     public static IReadOnlyList<string> Migrations(StoreProvider provider)
     {
         var pg = provider == StoreProvider.Postgres;
@@ -103,6 +119,14 @@ internal static class Schema
 
             // 2: compartment search (Patient/{id}/Observation) filters heads by their patient.
             "CREATE INDEX ix_resources_compartment ON resources (compartment_key, type_id);",
+
+            // 3: _text and _content: the normalised words of a resource's narrative and of all its
+            // text. Matching is by word prefix (LIKE '% word%'). On PostgreSQL a trigram index
+            // answers that without scanning, where pg_trgm can be installed (Debian's
+            // postgresql-contrib has it); without it the search still works, by scanning.
+            "CREATE TABLE idx_text (res_key BIGINT NOT NULL, compartment_key BIGINT, param_id INTEGER NOT NULL, words TEXT NOT NULL);"
+            + " CREATE INDEX ix_text_res ON idx_text (res_key);"
+            + (pg ? TrigramIndex : ""),
         ];
     }
 }

@@ -69,6 +69,40 @@ internal sealed class SqlStore : IAsyncDisposable
     public async Task<StoreSession> ReadAsync(CancellationToken ct) =>
         new(this, await OpenAsync(ct), transaction: null, writerLock: null);
 
+    /// <summary>
+    /// A session whose statements all read one consistent snapshot, so a page, its includes and its
+    /// total agree even while others write. It takes no locks: PostgreSQL runs it REPEATABLE READ
+    /// READ ONLY (MVCC), SQLite as a deferred transaction that only reads, which in WAL mode pins
+    /// the snapshot of its first read and never blocks the writer.
+    /// </summary>
+    public async Task<StoreSession> SnapshotAsync(CancellationToken ct)
+    {
+        var connection = await OpenAsync(ct);
+        try
+        {
+            DbTransaction transaction;
+            if (connection is SqliteConnection sqlite)
+            {
+                transaction = sqlite.BeginTransaction(deferred: true);
+            }
+            else
+            {
+                transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+                await using var readOnly = connection.CreateCommand();
+                readOnly.Transaction = transaction;
+                readOnly.CommandText = "SET TRANSACTION READ ONLY";
+                await readOnly.ExecuteNonQueryAsync(ct);
+            }
+
+            return new StoreSession(this, connection, transaction, writerLock: null, readOnly: true);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
     /// <summary>A session that writes in one database transaction: all of it commits, or none.</summary>
     public async Task<StoreSession> WriteAsync(CancellationToken ct)
     {

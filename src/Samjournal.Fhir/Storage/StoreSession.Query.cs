@@ -144,6 +144,11 @@ internal sealed partial class StoreSession
             return $"{row}.id IN (" + string.Join(", ", clause.Values.Select(bind.Value)) + ")";
         }
 
+        if (clause.Kind == ClauseKind.Text)
+        {
+            return TextClauseSql(bind, typeId, clause, row);
+        }
+
         if (!_store.TryParamId(typeId, clause.Param, out var paramId))
         {
             // Unknown parameters are refused before they reach the store; match nothing if one does.

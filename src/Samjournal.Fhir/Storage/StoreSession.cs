@@ -14,23 +14,27 @@ internal sealed partial class StoreSession : IAsyncDisposable
     private readonly DbTransaction? _transaction;
     private readonly SemaphoreSlim? _writerLock;
 
+    // A read snapshot also runs in a transaction, but never writes and never locks heads.
+    private readonly bool _readOnly;
+
     // Keys made or looked up in this transaction; valid only here, since it may roll back.
     private readonly Dictionary<(short, string), long> _keys = [];
     private readonly PendingWrites _pending = new();
 
-    public StoreSession(SqlStore store, DbConnection connection, DbTransaction? transaction, SemaphoreSlim? writerLock)
+    public StoreSession(SqlStore store, DbConnection connection, DbTransaction? transaction, SemaphoreSlim? writerLock, bool readOnly = false)
     {
         _store = store;
         _connection = connection;
         _transaction = transaction;
         _writerLock = writerLock;
+        _readOnly = readOnly;
     }
 
     private bool IsPostgres => _store.Provider == StoreProvider.Postgres;
 
     public async Task CommitAsync(CancellationToken ct)
     {
-        if (_transaction is null)
+        if (_transaction is null || _readOnly)
         {
             throw new InvalidOperationException("A read session has nothing to commit.");
         }
@@ -105,7 +109,7 @@ internal sealed partial class StoreSession : IAsyncDisposable
         var typeId = _store.TypeId(type);
         await FlushAsync(ct);
         var sql = "SELECT res_key, version, deleted FROM resources WHERE type_id = @type AND id = @id";
-        if (IsPostgres && _transaction is not null)
+        if (IsPostgres && _transaction is not null && !_readOnly)
         {
             sql += " FOR UPDATE";
         }

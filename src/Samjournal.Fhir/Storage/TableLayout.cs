@@ -35,7 +35,9 @@ internal sealed record TableLayout(string Name, string[] Columns, NpgsqlDbType[]
 
     public static readonly TableLayout Uri = Index("idx_uri", ("uri", NpgsqlDbType.Text));
 
-    public static readonly TableLayout[] IndexTables = [Token, String, Reference, Date, Number, Quantity, Uri];
+    public static readonly TableLayout Text = Index("idx_text", ("words", NpgsqlDbType.Text));
+
+    public static readonly TableLayout[] IndexTables = [Token, String, Reference, Date, Number, Quantity, Uri, Text];
 
     private static TableLayout Index(string name, params (string Column, NpgsqlDbType Type)[] values) => new(
         name,

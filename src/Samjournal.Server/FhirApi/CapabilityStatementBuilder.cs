@@ -32,6 +32,17 @@ internal sealed class CapabilityStatementBuilder(TimeProvider time)
 
     private readonly DateTimeOffset _started = time.GetUtcNow();
 
+    private static List<CapabilityStatement.OperationComponent> Operations(string type)
+    {
+        List<CapabilityStatement.OperationComponent> operations = [new() { Name = "validate", Definition = "http://hl7.org/fhir/OperationDefinition/Resource-validate" }];
+        if (type == "Patient")
+        {
+            operations.Add(new() { Name = "everything", Definition = EverythingEndpoints.Definition });
+        }
+
+        return operations;
+    }
+
     public CapabilityStatement Build(string baseUrl)
     {
         var rest = new CapabilityStatement.RestComponent
@@ -58,10 +69,16 @@ internal sealed class CapabilityStatementBuilder(TimeProvider time)
                 ConditionalRead = CapabilityStatement.ConditionalReadStatus.NotSupported,
                 ConditionalDelete = CapabilityStatement.ConditionalDeleteStatus.Single,
                 Interaction = TypeInteractions.Select(i => new CapabilityStatement.ResourceInteractionComponent { Code = i }).ToList(),
-                Operation = [new CapabilityStatement.OperationComponent { Name = "validate", Definition = "http://hl7.org/fhir/OperationDefinition/Resource-validate" }],
+                Operation = Operations(type),
                 SearchParam = Answered(type)
                     .Select(p => new CapabilityStatement.SearchParamComponent { Name = p.Code, Type = p.Type })
                     .Prepend(new CapabilityStatement.SearchParamComponent { Name = "_id", Type = SearchParamType.Token })
+                    .Concat(TextSearch.CodesFor(type).Select(code => new CapabilityStatement.SearchParamComponent
+                    {
+                        Name = code,
+                        Type = SearchParamType.String,
+                        Documentation = "Every word of the value starts a word of the " + (code == TextSearch.Narrative ? "narrative" : "resource's text") + ", ignoring case and accents; commas separate alternatives.",
+                    }))
                     .ToList(),
             });
         }
