@@ -9,7 +9,7 @@ namespace Samjournal.Fhir.Search;
 /// delete, conditional references). Strict on purpose: an ignored parameter would widen the
 /// match, and a conditional delete that matches too much destroys data.
 /// </summary>
-public static class CriteriaParser
+public static partial class CriteriaParser
 {
     // The same definitions the index is built from, so search and index never disagree on a parameter.
     private static Indexing.SearchParameterCatalog Catalog => Indexing.SearchParameterCatalog.Instance;
@@ -58,7 +58,7 @@ public static class CriteriaParser
         var clauses = new List<SearchClause>();
         foreach (var (name, raw) in parameters)
         {
-            if (Unsupported(type, name) is { } reason)
+            if ((Unsupported(type, name) ?? UnsupportedValues(name, SplitValues(raw))) is { } reason)
             {
                 if (strict)
                 {
@@ -87,9 +87,9 @@ public static class CriteriaParser
         var colon = name.IndexOf(':', StringComparison.Ordinal);
         var code = colon < 0 ? name : name[..colon];
         var modifier = colon < 0 ? null : name[(colon + 1)..];
-        if (name.Contains('.', StringComparison.Ordinal))
+        if (IsLinked(name))
         {
-            return ChainProblem(type, name);
+            return AnalyzeLinked(type, name).Problem;
         }
 
         if (code == "_id")
@@ -117,7 +117,7 @@ public static class CriteriaParser
         var allowed = modifier is null or "missing" || kind switch
         {
             ClauseKind.String => modifier is "exact" or "contains",
-            ClauseKind.Token => modifier is "not" or "text",
+            ClauseKind.Token => modifier is "not" or "text" or "in" or "not-in",
             ClauseKind.Uri => modifier is "below" or "above",
             ClauseKind.Reference => modifier == "identifier" || (modifier is not null && ResourceIds.IsKnownType(modifier)),
             _ => false,
@@ -137,39 +137,6 @@ public static class CriteriaParser
         _ => null,
     };
 
-    /// <summary>One link of chaining (<c>patient.identifier</c>, <c>subject:Patient.name</c>): the
-    /// reference parameter, its target type, and the parameter on the target.</summary>
-    private static (string Reference, List<string> Targets, string Tail)? SplitChain(string type, string name)
-    {
-        var dot = name.IndexOf('.', StringComparison.Ordinal);
-        var head = name[..dot];
-        var tail = name[(dot + 1)..];
-        var colon = head.IndexOf(':', StringComparison.Ordinal);
-        var reference = colon < 0 ? head : head[..colon];
-        var definition = Catalog.Find(type, reference);
-        if (definition is not { Type: SearchParamType.Reference } || tail.Contains('.', StringComparison.Ordinal))
-        {
-            return null;
-        }
-
-        var tailCode = tail.Split(':')[0];
-        var targets = colon >= 0
-            ? [head[(colon + 1)..]]
-            : definition.Targets.Where(t => Catalog.Find(t, tailCode) is not null).ToList();
-        // Several possible targets (Observation.patient: Group or Patient) are all searched, as the spec allows.
-        return targets.Count > 0 ? (reference, targets, tail) : null;
-    }
-
-    private static string? ChainProblem(string type, string name)
-    {
-        if (SplitChain(type, name) is not { } chain)
-        {
-            return $"Chained parameter '{name}' is not supported: one link is, through a reference parameter of {type} to a type that has the chained parameter.";
-        }
-
-        return chain.Targets.Select(t => Unsupported(t, chain.Tail)).FirstOrDefault(p => p is not null);
-    }
-
     private static SearchClause Clause(string type, string name, List<string> values)
     {
         if (Unsupported(type, name) is { } reason)
@@ -177,10 +144,9 @@ public static class CriteriaParser
             throw FhirOperationException.BadRequest(reason + " Conditional criteria must be fully understood.");
         }
 
-        if (name.Contains('.', StringComparison.Ordinal))
+        if (IsLinked(name))
         {
-            var (reference, targets, tail) = SplitChain(type, name)!.Value;
-            return new SearchClause(reference, ClauseKind.Chain, null, values) { Chain = targets.Select(t => new ChainLink(t, Clause(t, tail, values))).ToList() };
+            return LinkedClause(type, name, values);
         }
 
         var colon = name.IndexOf(':', StringComparison.Ordinal);

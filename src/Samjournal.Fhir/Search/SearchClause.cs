@@ -20,6 +20,13 @@ public enum ClauseKind
 
     /// <summary>A chained parameter: <c>Param</c> is the reference, <see cref="SearchClause.Chain"/> the rest.</summary>
     Chain,
+
+    /// <summary>Reverse chaining (<c>_has</c>): <c>Param</c> is the reference parameter of the single
+    /// <see cref="SearchClause.Chain"/> link's type that points back at the resource.</summary>
+    ReverseChain,
+
+    /// <summary><c>_list</c>: the resource is an entry of one of the Lists whose ids are the values.</summary>
+    List,
 }
 
 /// <summary>
@@ -34,6 +41,10 @@ public sealed record SearchClause(string Param, ClauseKind Kind, string? Modifie
 
     /// <summary>For a chain: each possible target type with the clause a target of that type must meet.</summary>
     public IReadOnlyList<ChainLink> Chain { get; init; } = [];
+
+    /// <summary>For <c>:in</c>/<c>:not-in</c>: the codes of the named ValueSets, filled in by the
+    /// store from the ValueSets it holds before the clause becomes SQL.</summary>
+    public CodeSet? ValueSetCodes { get; init; }
 }
 
 /// <summary>The target side of a chained parameter: a target type and the clause it must meet.</summary>

@@ -26,6 +26,7 @@ internal sealed partial class StoreSession
         }
 
         await FlushAsync(ct);
+        clauses = await WithValueSetCodesAsync(clauses, ct);
         await using var cmd = Command("");
         var bind = new Binder(cmd);
         var sql = new StringBuilder($"EXPLAIN (FORMAT JSON) SELECT 1 FROM resources r WHERE r.type_id = {bind.Value(typeId)} AND r.version > 0 AND r.deleted = {bind.Value(false)}");

@@ -24,6 +24,7 @@ internal sealed partial class StoreSession
         }
 
         await FlushAsync(ct);
+        clauses = await WithValueSetCodesAsync(clauses, ct);
         await using var cmd = Command("");
         var bind = new Binder(cmd);
         var backward = cursor?.Backward ?? false;

@@ -94,6 +94,7 @@ internal sealed partial class StoreSession
         }
 
         await FlushAsync(ct);
+        clauses = await WithValueSetCodesAsync(clauses, ct);
         await using var cmd = Command("");
         var bind = new Binder(cmd);
         var sql = new StringBuilder($"SELECT COUNT(*) FROM resources r WHERE r.type_id = {bind.Value(typeId)} AND r.version > 0 AND r.deleted = {bind.Value(false)}");
@@ -109,29 +110,9 @@ internal sealed partial class StoreSession
     /// <summary>The SQL condition of one clause on the resource row aliased <paramref name="row"/>.</summary>
     private string ClauseSql(Binder bind, short typeId, SearchClause clause, string row = "r")
     {
-        if (clause.Kind == ClauseKind.Chain)
+        if (clause.Kind is ClauseKind.Chain or ClauseKind.ReverseChain or ClauseKind.List)
         {
-            // One link: a reference of this resource to a current target that meets the inner clause.
-            if (!_store.TryParamId(typeId, clause.Param, out var referenceParam))
-            {
-                return "1 = 0";
-            }
-
-            var links = new List<string>();
-            foreach (var link in clause.Chain)
-            {
-                if (!_store.TryTypeId(link.TargetType, out var targetTypeId))
-                {
-                    continue;
-                }
-
-                var target = bind.Alias("t");
-                links.Add($"{row}.res_key IN (SELECT c.res_key FROM idx_reference c JOIN resources {target} ON {target}.type_id = c.target_type_id AND {target}.id = c.target_id"
-                    + $" WHERE c.param_id = {bind.Value(referenceParam)} AND c.target_type_id = {bind.Value(targetTypeId)}"
-                    + $" AND {target}.version > 0 AND {target}.deleted = {bind.Value(false)} AND {ClauseSql(bind, targetTypeId, link.Inner, target)})");
-            }
-
-            return links.Count == 0 ? "1 = 0" : "(" + string.Join(" OR ", links) + ")";
+            return LinkSql(bind, typeId, clause, row);
         }
 
         if (clause.Kind == ClauseKind.PatientCompartment)
@@ -176,6 +157,7 @@ internal sealed partial class StoreSession
         var (_, alternatives) = clause.Kind switch
         {
             ClauseKind.Token when clause.Modifier == "text" => ("idx_token", clause.Values.Select(v => TextCondition(bind, v))),
+            ClauseKind.Token when clause.ValueSetCodes is not null => ("idx_token", new[] { MembershipCondition(bind, clause.ValueSetCodes) }),
             ClauseKind.Token => ("idx_token", clause.Values.Select(v => TokenCondition(bind, v))),
             ClauseKind.String => ("idx_string", clause.Values.Select(v => StringCondition(bind, clause.Modifier, v))),
             ClauseKind.Reference when clause.Modifier == "identifier" => ("idx_reference", clause.Values.Select(v => ReferenceIdentifierCondition(bind, v))),
@@ -190,9 +172,9 @@ internal sealed partial class StoreSession
             _ => throw new ArgumentOutOfRangeException(nameof(clause), clause.Kind, "unsupported clause kind"),
         };
 
-        // :not (tokens): no value of the parameter matches, which includes having none (search.html#token).
+        // :not and :not-in (tokens): no value of the parameter matches, which includes having none (search.html#token).
         var condition = string.Join(" OR ", alternatives);
-        return clause.Modifier == "not" ? NoneOf(row, table, param, condition) : AnyOf(row, table, param, condition);
+        return clause.Modifier is "not" or "not-in" ? NoneOf(row, table, param, condition) : AnyOf(row, table, param, condition);
     }
 
     // Clauses are uncorrelated IN subqueries, so the database can drive the search from the index of

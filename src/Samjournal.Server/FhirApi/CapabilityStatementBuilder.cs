@@ -30,6 +30,14 @@ internal sealed class CapabilityStatementBuilder(TimeProvider time)
     private static IEnumerable<IndexedSearchParameter> Answered(string type) =>
         SearchParameterCatalog.Instance.For(type).Where(p => Searchable.Contains(p.Type) && p.Code != "_id");
 
+    // _list has no SearchParameter definition in R4; it is answered for every type (SearchEndpoints).
+    private static CapabilityStatement.SearchParamComponent ListParameter => new()
+    {
+        Name = "_list",
+        Type = SearchParamType.Special,
+        Documentation = "The resources a stored List names in entry.item (_list=[List id]). Functional lists ($current-allergies and the like) are not supported.",
+    };
+
     private readonly DateTimeOffset _started = time.GetUtcNow();
 
     private static List<CapabilityStatement.OperationComponent> Operations(string type)
@@ -79,6 +87,7 @@ internal sealed class CapabilityStatementBuilder(TimeProvider time)
                         Type = SearchParamType.String,
                         Documentation = "Every word of the value starts a word of the " + (code == TextSearch.Narrative ? "narrative" : "resource's text") + ", ignoring case and accents; commas separate alternatives.",
                     }))
+                    .Append(ListParameter)
                     .ToList(),
             });
         }
