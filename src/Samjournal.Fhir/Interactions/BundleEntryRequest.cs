@@ -34,6 +34,9 @@ internal sealed class BundleEntryRequest
 
     public bool MatchedExisting { get; set; }
 
+    /// <summary>A type-level search (<c>GET Type?criteria</c>); <see cref="Criteria"/> holds the query.</summary>
+    public bool IsSearch => Method is Bundle.HTTPVerb.GET or Bundle.HTTPVerb.HEAD && Id is null;
+
     public WriteOutcome? Outcome { get; set; }
 
     public FhirOperationException? Error { get; set; }
@@ -99,12 +102,13 @@ internal sealed class BundleEntryRequest
         {
             Bundle.HTTPVerb.POST => id is null && query is null,
             Bundle.HTTPVerb.PUT or Bundle.HTTPVerb.DELETE or Bundle.HTTPVerb.PATCH => (id is null) != (query is null),
-            _ => id is not null && query is null,
+            // GET Type/id is a read; GET Type?... a search (answered with a searchset).
+            _ => id is null || query is null,
         };
         if (!shapeOk)
         {
             throw Bad(index, method is Bundle.HTTPVerb.GET or Bundle.HTTPVerb.HEAD
-                ? $"{method} '{ResourceIds.Truncate(url)}': bundles support read and vread (Type/id, Type/id/_history/n); search entries arrive with search support."
+                ? $"{method} '{ResourceIds.Truncate(url)}': bundles support read, vread and search (Type/id, Type/id/_history/n, Type?criteria)."
                 : $"{method} '{ResourceIds.Truncate(url)}' has the wrong shape: POST takes Type, PUT/PATCH/DELETE take Type/id or Type?criteria.");
         }
 
@@ -157,10 +161,11 @@ internal sealed class BundleEntryRequest
             response.Response.Location = location;
             response.Response.Etag = $"W/\"{version.Version.ToString(CultureInfo.InvariantCulture)}\"";
             response.Response.LastModified = version.LastUpdated;
-            if (Method is Bundle.HTTPVerb.GET)
-            {
-                response.Resource = outcome.Resource;
-            }
+        }
+
+        if (Method is Bundle.HTTPVerb.GET)
+        {
+            response.Resource = outcome.Resource;
         }
 
         return response;

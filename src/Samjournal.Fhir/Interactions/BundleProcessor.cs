@@ -167,6 +167,13 @@ internal sealed class BundleProcessor(FhirEngine engine, string baseUrl)
                 }
 
                 return await Operations.PatchAsync(writer, entry.Type, entry.Id, entry.PatchDocument(), entry.IfMatch, ct);
+            case Bundle.HTTPVerb.GET or Bundle.HTTPVerb.HEAD when entry.IsSearch:
+                // The same parsing and searchset as the REST search; lenient, as the spec's default.
+                var parameters = SearchParameters.FromQueryString(entry.Criteria);
+                var search = SearchParameters.Parse(entry.Type, parameters, strict: false, compartment: null, writer.Catalog);
+                var result = await FhirEngine.SearchAsync(writer.Session, search.Request, afterFirstStatement: null, ct);
+                var searchset = Searchset.Build(baseUrl.TrimEnd('/'), entry.Type, parameters, search, result);
+                return new WriteOutcome(HttpStatusCode.OK, null, entry.Method == Bundle.HTTPVerb.GET ? searchset : null);
             case Bundle.HTTPVerb.GET or Bundle.HTTPVerb.HEAD:
                 // Type and id were checked when the entry was parsed.
                 var read = await writer.Session.ReadAsync(entry.Type, entry.Id!, entry.Version, ct);

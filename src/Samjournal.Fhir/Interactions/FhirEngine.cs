@@ -68,37 +68,34 @@ internal sealed partial class FhirEngine
     {
         ResourceIds.RequireType(request.Type);
         await using var session = await _store.SnapshotAsync(ct);
+        return await SearchAsync(session, request, AfterFirstSearchStatement, ct);
+    }
+
+    /// <summary>A search on a session that is already open: a search entry of a transaction sees
+    /// what the transaction's earlier entries wrote.</summary>
+    internal static async Task<SearchResult> SearchAsync(StoreSession session, SearchRequest request, Func<CancellationToken, Task>? afterFirstStatement, CancellationToken ct)
+    {
         var page = request.WithMatches
-            ? await session.SearchAsync(request.Type, request.Clauses, request.Count, request.AfterCursor, ct)
-            : new SearchPage([], null);
-        if (AfterFirstSearchStatement is { } between)
+            ? await session.SearchAsync(request.Type, request.Clauses, request.Sort, request.Count, request.Cursor, ct)
+            : new SearchPage([], null, null);
+        if (afterFirstStatement is { } between)
         {
             await between(ct);
         }
 
-        var included = new List<StoredVersion>();
-        var truncated = new List<IncludeSpec>();
-        if (page.Matches.Count > 0)
+        var includes = new SearchIncludes(session, request);
+        await includes.RunAsync(page.Matches, ct);
+
+        // When the first page holds every match, its size is the total: exact and free.
+        var wholeResult = request.WithMatches && request.Cursor is null && page.Next is null;
+        long? total = request.Total switch
         {
-            var ids = page.Matches.Select(m => m.Id).ToList();
-            var seen = page.Matches.Select(m => m.Type + "/" + m.Id).ToHashSet(StringComparer.Ordinal);
-            foreach (var include in request.Includes)
-            {
-                var found = include.Reverse
-                    ? await session.RevIncludeAsync(include.SourceType, include.Param, request.Type, ids, request.IncludeLimit, ct)
-                    : await session.IncludeAsync(include.SourceType, ids, include.Param, include.TargetType, request.IncludeLimit, ct);
-                if (found.Count > request.IncludeLimit)
-                {
-                    truncated.Add(include);
-                    found = found.Take(request.IncludeLimit).ToList();
-                }
-
-                included.AddRange(found.Where(r => seen.Add(r.Type + "/" + r.Id)));
-            }
-        }
-
-        long? total = request.WithTotal ? await session.CountAsync(request.Type, request.Clauses, ct) : null;
-        return new SearchResult(page, included, truncated, total);
+            TotalMode.None => null,
+            _ when wholeResult => page.Matches.Count,
+            TotalMode.Accurate => await session.CountAsync(request.Type, request.Clauses, ct),
+            _ => await session.EstimateCountAsync(request.Type, request.Clauses, ct),
+        };
+        return new SearchResult(page, includes.Included, includes.Truncated, total);
     }
 
     public Task<WriteOutcome> CreateAsync(Resource resource, string? ifNoneExist, CancellationToken ct) =>

@@ -19,7 +19,11 @@ internal sealed partial class StoreSession
     private async Task<List<StoredVersion>> JoinAsync(string sourceType, IReadOnlyList<string> ids, string param, string? targetType, int limit, bool reverse, CancellationToken ct)
     {
         var found = new List<StoredVersion>();
-        if (ids.Count == 0 || !_store.TryTypeId(sourceType, out var sourceTypeId) || !_store.TryParamId(sourceTypeId, param, out var paramId))
+        var anySource = reverse && sourceType == "*";
+        var anyParam = param == "*";
+        short sourceTypeId = -1;
+        var paramId = -1;
+        if (ids.Count == 0 || (!anySource && !_store.TryTypeId(sourceType, out sourceTypeId)) || (!anyParam && !_store.TryParamId(sourceTypeId, param, out paramId)))
         {
             return found;
         }
@@ -36,7 +40,7 @@ internal sealed partial class StoreSession
             sql.Append("SELECT DISTINCT t.type_id, t.id, v.version, v.last_updated, v.method, v.body FROM idx_reference x")
                 .Append(" JOIN resources t ON t.type_id = x.target_type_id AND t.id = x.target_id")
                 .Append(" JOIN resource_versions v ON v.res_key = t.res_key AND v.version = t.version")
-                .Append($" WHERE x.param_id = {bind.Value(paramId)}")
+                .Append(" WHERE ").Append(ParamFilter(bind, anyParam, paramId))
                 .Append($" AND x.res_key IN (SELECT s.res_key FROM resources s WHERE s.type_id = {bind.Value(sourceTypeId)} AND s.id IN ({idList}))");
             if (targetTypeId is not null)
             {
@@ -49,8 +53,12 @@ internal sealed partial class StoreSession
             sql.Append("SELECT DISTINCT t.type_id, t.id, v.version, v.last_updated, v.method, v.body FROM idx_reference x")
                 .Append(" JOIN resources t ON t.res_key = x.res_key")
                 .Append(" JOIN resource_versions v ON v.res_key = t.res_key AND v.version = t.version")
-                .Append($" WHERE x.param_id = {bind.Value(paramId)} AND x.target_id IN ({idList})")
+                .Append(" WHERE ").Append(ParamFilter(bind, anyParam, paramId)).Append($" AND x.target_id IN ({idList})")
                 .Append($" AND x.target_type_id = {bind.Value(targetTypeId ?? -1)}");
+            if (anyParam && !anySource)
+            {
+                sql.Append($" AND t.type_id = {bind.Value(sourceTypeId)}");
+            }
         }
 
         sql.Append($" AND t.version > 0 AND t.deleted = {bind.Value(false)} ORDER BY t.type_id, t.id LIMIT {bind.Value(limit + 1)}");
@@ -69,4 +77,7 @@ internal sealed partial class StoreSession
 
         return found;
     }
+
+    // A wildcard (*) follows every reference parameter: idx_reference holds only those.
+    private static string ParamFilter(Binder bind, bool anyParam, int paramId) => anyParam ? "1 = 1" : $"x.param_id = {bind.Value(paramId)}";
 }

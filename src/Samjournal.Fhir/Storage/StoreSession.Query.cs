@@ -81,14 +81,9 @@ internal sealed partial class StoreSession
     /// <paramref name="limit"/>. Used by conditional create, update, delete and references.</summary>
     public async Task<IReadOnlyList<string>> FindIdsAsync(string type, IReadOnlyList<SearchClause> clauses, int limit, CancellationToken ct)
     {
-        var page = await MatchAsync(type, clauses, limit, null, withBody: false, ct);
+        var page = await MatchAsync(type, clauses, [], limit, null, withBody: false, ct);
         return page.Matches.Select(m => m.Id).ToList();
     }
-
-    /// <summary>One page of current resources of a type matching all clauses, in key order, after
-    /// <paramref name="afterKey"/>: keyset paging, so pages stay right while data changes.</summary>
-    public Task<SearchPage> SearchAsync(string type, IReadOnlyList<SearchClause> clauses, int count, long? afterKey, CancellationToken ct) =>
-        MatchAsync(type, clauses, count, afterKey, withBody: true, ct);
 
     /// <summary>How many current resources of a type match all clauses (for <c>_total=accurate</c>).</summary>
     public async Task<long> CountAsync(string type, IReadOnlyList<SearchClause> clauses, CancellationToken ct)
@@ -110,54 +105,6 @@ internal sealed partial class StoreSession
 
         cmd.CommandText = sql.ToString();
         return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    private async Task<SearchPage> MatchAsync(string type, IReadOnlyList<SearchClause> clauses, int count, long? afterKey, bool withBody, CancellationToken ct)
-    {
-        if (!_store.TryTypeId(type, out var typeId))
-        {
-            return new SearchPage([], null);
-        }
-
-        await FlushAsync(ct);
-        clauses = await WithValueSetCodesAsync(clauses, ct);
-        await using var cmd = Command("");
-        var bind = new Binder(cmd);
-        var sql = new StringBuilder(withBody
-            ? "SELECT r.res_key, r.id, v.version, v.last_updated, v.method, v.body FROM resources r JOIN resource_versions v ON v.res_key = r.res_key AND v.version = r.version"
-            : "SELECT r.res_key, r.id FROM resources r");
-        sql.Append($" WHERE r.type_id = {bind.Value(typeId)} AND r.version > 0 AND r.deleted = {bind.Value(false)}");
-        if (afterKey is not null)
-        {
-            sql.Append($" AND r.res_key > {bind.Value(afterKey.Value)}");
-        }
-
-        foreach (var clause in clauses)
-        {
-            sql.Append(" AND ").Append(ClauseSql(bind, typeId, clause));
-        }
-
-        sql.Append(" ORDER BY r.res_key LIMIT ").Append(bind.Value(count + 1));
-        cmd.CommandText = sql.ToString();
-        var matches = new List<StoredVersion>();
-        long lastKey = 0;
-        var more = false;
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            if (matches.Count == count)
-            {
-                more = true;
-                break;
-            }
-
-            lastKey = reader.GetInt64(0);
-            matches.Add(withBody
-                ? new StoredVersion(type, reader.GetString(1), reader.GetInt32(2), FromMicros(reader.GetInt64(3)), (VersionMethod)reader.GetInt16(4), (byte[])reader.GetValue(5))
-                : new StoredVersion(type, reader.GetString(1), 0, default, VersionMethod.Create, null));
-        }
-
-        return new SearchPage(matches, more ? lastKey : null);
     }
 
     /// <summary>The SQL condition of one clause on the resource row aliased <paramref name="row"/>.</summary>

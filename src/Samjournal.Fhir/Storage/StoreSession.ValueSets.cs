@@ -98,7 +98,7 @@ internal sealed partial class StoreSession
             criteria.Add(new("version", ClauseKind.Token, null, [canonical[(bar + 1)..]]));
         }
 
-        var found = await MatchAsync("ValueSet", criteria, 2, null, withBody: true, ct);
+        var found = await MatchAsync("ValueSet", criteria, [], 2, null, withBody: true, ct);
         return found.Matches switch
         {
             [var one] => (ValueSet)FhirFormat.Parse(one.Json, FhirMediaType.Json),

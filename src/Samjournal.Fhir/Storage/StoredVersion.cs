@@ -40,5 +40,5 @@ public sealed record HistoryPage(IReadOnlyList<StoredVersion> Versions, long? Ne
 /// <summary>Which history: system (Type null), type (Id null) or instance.</summary>
 public sealed record HistoryQuery(string? Type, string? Id, DateTimeOffset? Since, DateTimeOffset? At, int Count, long? BeforeCursor);
 
-/// <summary>One page of search matches with the cursor of the next page.</summary>
-public sealed record SearchPage(IReadOnlyList<StoredVersion> Matches, long? NextCursor);
+/// <summary>One page of search matches with the cursors of the next and previous pages (null: none).</summary>
+public sealed record SearchPage(IReadOnlyList<StoredVersion> Matches, Search.PageCursor? Next, Search.PageCursor? Previous);

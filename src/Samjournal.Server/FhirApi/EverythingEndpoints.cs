@@ -79,10 +79,10 @@ internal static class EverythingEndpoints
             ignored.Add(reason);
         }
 
-        var count = Whole(parameters, "_count") ?? SearchEndpoints.DefaultCount;
-        if (count is < 1 or > SearchEndpoints.MaxCount)
+        var count = Whole(parameters, "_count") ?? SearchParameters.DefaultCount;
+        if (count is < 1 or > SearchParameters.MaxCount)
         {
-            throw FhirError.BadRequest($"_count must be between 1 and {SearchEndpoints.MaxCount}.");
+            throw FhirError.BadRequest($"_count must be between 1 and {SearchParameters.MaxCount}.");
         }
 
         var types = parameters.Where(p => p.Key == "_type").SelectMany(p => p.Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).ToList();

@@ -184,7 +184,7 @@ public abstract class SearchBehaviour(SamjournalHost host) : RestTestBase(host)
         Assert.Equal([patient.Id], reverse.Entry.Where(e => e.Search.Mode == Bundle.SearchEntryMode.Match).Select(e => e.Resource.Id));
         Assert.Equal(observations.Select(o => o.Id).Order(), reverse.Entry.Where(e => e.Search.Mode == Bundle.SearchEntryMode.Include).Select(e => e.Resource.Id).Order());
 
-        var strict = new HttpRequestMessage(HttpMethod.Get, $"Observation?code=urn:test:{marker}|hb&_include:iterate=Observation:subject");
+        var strict = new HttpRequestMessage(HttpMethod.Get, $"Observation?code=urn:test:{marker}|hb&_include:recurse=Observation:subject");
         strict.Headers.Add("Prefer", "handling=strict");
         await (await Client.SendAsync(strict)).ExpectOutcomeAsync(HttpStatusCode.BadRequest);
     }
@@ -246,7 +246,7 @@ public abstract class SearchBehaviour(SamjournalHost host) : RestTestBase(host)
         var revinclude = new Samjournal.Fhir.Search.IncludeSpec(true, "Observation", "subject", null);
         var clauses = Samjournal.Fhir.Search.CriteriaParser.ParseSearch("Patient", [KeyValuePair.Create("family", $"Grense{marker}")], strict: true, []);
 
-        var result = await engine.SearchAsync(new Samjournal.Fhir.Search.SearchRequest("Patient", clauses, 10, null, true, false, [revinclude], IncludeLimit: 1), CancellationToken.None);
+        var result = await engine.SearchAsync(new Samjournal.Fhir.Search.SearchRequest("Patient", clauses, 10, true, Samjournal.Fhir.Search.TotalMode.None, [revinclude], IncludeLimit: 1), CancellationToken.None);
 
         Assert.Equal([patient.Id], result.Page.Matches.Select(m => m.Id));
         Assert.Single(result.Included);
@@ -295,12 +295,12 @@ public abstract class SearchBehaviour(SamjournalHost host) : RestTestBase(host)
         var marker = Unique()[..8];
         var patient = await CreateAsync(NewPatient($"Streng{marker}"));
 
-        var lenient = await (await Client.GetAsync($"Patient?family=Streng{marker}&_sort=birthdate")).ExpectAsync<Bundle>(HttpStatusCode.OK);
+        var lenient = await (await Client.GetAsync($"Patient?family=Streng{marker}&_sort=near")).ExpectAsync<Bundle>(HttpStatusCode.OK);
         Assert.Contains(lenient.Entry, e => e.Resource.Id == patient.Id);
         var outcome = (OperationOutcome)lenient.Entry.Single(e => e.Search.Mode == Bundle.SearchEntryMode.Outcome).Resource;
         Assert.Contains(outcome.Issue, i => i.Diagnostics.Contains("_sort", StringComparison.Ordinal));
 
-        var request = new HttpRequestMessage(HttpMethod.Get, $"Patient?family=Streng{marker}&_sort=birthdate");
+        var request = new HttpRequestMessage(HttpMethod.Get, $"Patient?family=Streng{marker}&_sort=near");
         request.Headers.Add("Prefer", "handling=strict");
         await (await Client.SendAsync(request)).ExpectOutcomeAsync(HttpStatusCode.BadRequest);
         await (await Client.GetAsync("Patient?birthdate=not-a-date")).ExpectOutcomeAsync(HttpStatusCode.BadRequest);
