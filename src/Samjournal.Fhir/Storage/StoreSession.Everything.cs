@@ -24,8 +24,7 @@ internal sealed partial class StoreSession
 
         // The cursor is pushed into both halves, so each page reads only what is left of the record.
         var sql = new StringBuilder()
-            .Append("SELECT r.res_key, r.type_id, r.id, v.version, v.last_updated, v.method, v.body, r.compartment_key FROM resources r")
-            .Append(" JOIN resource_versions v ON v.res_key = r.res_key AND v.version = r.version")
+            .Append("SELECT r.res_key, r.type_id, r.id, r.version, r.compartment_key FROM resources r")
             .Append(" WHERE r.res_key IN (")
             .Append($"SELECT c.res_key FROM resources c WHERE c.compartment_key = {patient} AND c.res_key > {after}")
             .Append(" UNION SELECT t.res_key FROM resources s JOIN idx_reference x ON x.res_key = s.res_key")
@@ -44,8 +43,11 @@ internal sealed partial class StoreSession
             sql.Append($" AND r.last_updated >= {bind.Value(ToMicros(since))}");
         }
 
+        // The page's keys first, then the bodies of just those rows: joining the versions before
+        // the LIMIT read the body of the whole record for every page.
         sql.Append($" ORDER BY r.res_key LIMIT {bind.Value(request.Count + 1)}");
-        cmd.CommandText = sql.ToString();
+        cmd.CommandText = "SELECT p.res_key, p.type_id, p.id, v.version, v.last_updated, v.method, v.body, p.compartment_key FROM ("
+            + sql + ") p JOIN resource_versions v ON v.res_key = p.res_key AND v.version = p.version ORDER BY p.res_key";
 
         var entries = new List<EverythingEntry>();
         long lastKey = 0;

@@ -43,40 +43,26 @@ internal sealed partial class StoreSession
             inner.Append(" AND ").Append(ClauseSql(bind, typeId, clause));
         }
 
-        var sql = new StringBuilder(withBody
-            ? "SELECT m.res_key, m.id, v.version, v.last_updated, v.method, v.body"
-            : "SELECT m.res_key, m.id");
-        for (var i = 0; i < sort.Count; i++)
-        {
-            sql.Append(", m.s").Append(i);
-        }
-
-        sql.Append(" FROM (").Append(inner).Append(") m");
-        if (withBody)
-        {
-            sql.Append(" JOIN resource_versions v ON v.res_key = m.res_key AND v.version = m.version");
-        }
-
+        // The page is chosen on keys and sort values first; only its rows then fetch their bodies.
+        // Joining the versions before the LIMIT read the body of every match (3,978 bodies for a
+        // LOINC code on the Synthea data, 180 ms on PostgreSQL, to return 21).
+        var sortColumns = string.Concat(Enumerable.Range(0, sort.Count).Select(i => $", m.s{i}"));
+        var page = new StringBuilder($"SELECT m.res_key, m.id, m.version{sortColumns} FROM (").Append(inner).Append(") m");
         if (cursor is not null)
         {
-            sql.Append(" WHERE ").Append(KeysetSql(bind, sort, cursor, 0));
+            page.Append(" WHERE ").Append(KeysetSql(bind, sort, cursor, 0));
         }
 
-        sql.Append(" ORDER BY ");
-        for (var i = 0; i < sort.Count; i++)
-        {
-            // Resources without a value come last in both directions (search.html#sort leaves it
-            // open; last keeps the ones with values, which the user asked about, on the first pages).
-            var column = SortColumn(sort[i], i);
-            sql.Append($"(m.s{i} IS NULL) {(backward ? "DESC" : "ASC")}, {column} {(sort[i].Descending != backward ? "DESC" : "ASC")}, ");
-        }
-
-        sql.Append(backward ? "m.res_key DESC" : "m.res_key ASC").Append(" LIMIT ").Append(bind.Value(count + 1));
+        page.Append(" ORDER BY ").Append(OrderBy(sort, backward, "m")).Append(" LIMIT ").Append(bind.Value(count + 1));
+        var sql = withBody
+            ? new StringBuilder($"SELECT m.res_key, m.id, v.version, v.last_updated, v.method, v.body{sortColumns} FROM (")
+                .Append(page).Append(") m JOIN resource_versions v ON v.res_key = m.res_key AND v.version = m.version ORDER BY ").Append(OrderBy(sort, backward, "m"))
+            : page;
         cmd.CommandText = sql.ToString();
 
         var rows = new List<(StoredVersion Match, long Key, object?[] Values)>();
         var more = false;
-        var valuesAt = withBody ? 6 : 2;
+        var valuesAt = withBody ? 6 : 3;
         await using (var reader = await cmd.ExecuteReaderAsync(ct))
         {
             while (await reader.ReadAsync(ct))
@@ -166,6 +152,21 @@ internal sealed partial class StoreSession
     private string Collated(SortKey key, string expression) => IsPostgres && IsText(key) ? expression + " COLLATE \"C\"" : expression;
 
     private string SortColumn(SortKey key, int index) => Collated(key, "m.s" + index);
+
+    /// <summary>The page order over the sort values s0.. of <paramref name="alias"/>, then the key.
+    /// Resources without a value come last in both directions (search.html#sort leaves it open;
+    /// last keeps the ones with values, which the user asked about, on the first pages).</summary>
+    private string OrderBy(IReadOnlyList<SortKey> sort, bool backward, string alias)
+    {
+        var order = new StringBuilder();
+        for (var i = 0; i < sort.Count; i++)
+        {
+            var column = Collated(sort[i], $"{alias}.s{i}");
+            order.Append($"({alias}.s{i} IS NULL) {(backward ? "DESC" : "ASC")}, {column} {(sort[i].Descending != backward ? "DESC" : "ASC")}, ");
+        }
+
+        return order.Append(backward ? $"{alias}.res_key DESC" : $"{alias}.res_key ASC").ToString();
+    }
 
     /// <summary>Rows strictly after (forward) or before (backward) the cursor's row in the page
     /// order: lexicographic over (has no value, value) per key, then the internal key.</summary>

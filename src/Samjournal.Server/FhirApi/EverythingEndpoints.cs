@@ -88,7 +88,16 @@ internal static class EverythingEndpoints
         var types = parameters.Where(p => p.Key == "_type").SelectMany(p => p.Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).ToList();
         var request = new EverythingRequest(id, Since(parameters), types.Count == 0 ? null : types, (int)count, Whole(parameters, "_page"));
         var page = await repo.EverythingAsync(request, http.RequestAborted);
-        await FhirHttp.WriteResourceAsync(http, ToBundle(http.Request, id, parameters, page, ignored));
+        if (FhirHttp.ResponseFormat(http.Request) == FhirMediaType.Json && !http.Request.Query.ContainsKey("_summary") && !http.Request.Query.ContainsKey("_elements"))
+        {
+            // The stored bodies go in as they are: parsing and re-serialising each entry cost more than the query.
+            var envelope = FhirFormat.ToJsonBytes(ToBundle(http.Request, id, parameters, page, ignored, withResources: false));
+            http.Response.ContentType = FhirHttp.JsonType + "; charset=utf-8";
+            await http.Response.Body.WriteAsync(RawEntries.Splice(envelope, page.Entries.Select(e => e.Resource.Json!).ToList()), http.RequestAborted);
+            return;
+        }
+
+        await FhirHttp.WriteResourceAsync(http, ToBundle(http.Request, id, parameters, page, ignored, withResources: true));
     }
 
     private static DateTimeOffset? Since(List<KeyValuePair<string, string>> parameters)
@@ -117,7 +126,7 @@ internal static class EverythingEndpoints
             : throw FhirError.BadRequest($"{name} '{text}' is not a whole number.");
     }
 
-    private static Bundle ToBundle(HttpRequest request, string id, List<KeyValuePair<string, string>> parameters, EverythingPage page, List<string> ignored)
+    private static Bundle ToBundle(HttpRequest request, string id, List<KeyValuePair<string, string>> parameters, EverythingPage page, List<string> ignored, bool withResources)
     {
         var baseUrl = FhirHttp.BaseUrl(request);
         string Link(IEnumerable<KeyValuePair<string, string>> ps) =>
@@ -135,7 +144,7 @@ internal static class EverythingEndpoints
         bundle.Entry.AddRange(page.Entries.Select(e => new Bundle.EntryComponent
         {
             FullUrl = $"{baseUrl}/{e.Resource.Type}/{e.Resource.Id}",
-            Resource = FhirFormat.Parse(e.Resource.Json!, FhirMediaType.Json),
+            Resource = withResources ? FhirFormat.Parse(e.Resource.Json!, FhirMediaType.Json) : null,
             Search = new Bundle.SearchComponent { Mode = e.InCompartment ? Bundle.SearchEntryMode.Match : Bundle.SearchEntryMode.Include },
         }));
 

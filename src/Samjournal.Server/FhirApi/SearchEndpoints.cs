@@ -51,11 +51,13 @@ internal static class SearchEndpoints
         var search = SearchParameters.Parse(type, parameters, strict, compartment, repo.SearchParameters);
         var result = await repo.SearchAsync(search.Request, http.RequestAborted);
         var path = compartment is null ? type : $"Patient/{compartment}/{type}";
-        var bundle = Searchset.Build(FhirHttp.BaseUrl(http.Request), path, parameters, search, result);
+        var baseUrl = FhirHttp.BaseUrl(http.Request);
 
         // The entries are already shaped by _summary and _elements; the Bundle itself is not.
         var format = FhirHttp.ResponseFormat(http.Request);
+        var body = (format == FhirMediaType.Json ? Searchset.TryBuildJson(baseUrl, path, parameters, search, result) : null)
+            ?? FhirFormat.ToBytes(Searchset.Build(baseUrl, path, parameters, search, result), format);
         http.Response.ContentType = (format == FhirMediaType.Json ? FhirHttp.JsonType : FhirHttp.XmlType) + "; charset=utf-8";
-        await http.Response.Body.WriteAsync(FhirFormat.ToBytes(bundle, format), http.RequestAborted);
+        await http.Response.Body.WriteAsync(body, http.RequestAborted);
     }
 }
