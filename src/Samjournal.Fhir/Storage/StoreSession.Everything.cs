@@ -22,32 +22,29 @@ internal sealed partial class StoreSession
         var notDeleted = bind.Value(false);
         var after = bind.Value(request.AfterCursor ?? long.MinValue);
 
-        // The cursor is pushed into both halves, so each page reads only what is left of the record.
-        var sql = new StringBuilder()
-            .Append("SELECT r.res_key, r.type_id, r.id, r.version, r.compartment_key FROM resources r")
-            .Append(" WHERE r.res_key IN (")
-            .Append($"SELECT c.res_key FROM resources c WHERE c.compartment_key = {patient} AND c.res_key > {after}")
+        // Every filter is pushed into both halves of the union and the page is cut from the union's
+        // keys before any body is read. Filtering an IN (union) on the resources table let
+        // PostgreSQL merge-join the whole table by key (15 ms per page on the Synthea data).
+        var typeList = request.Types is { } types
+            ? string.Join(", ", types.Select(t => _store.TryTypeId(t, out var id) ? id : (short)-1).Distinct().Select(id => bind.Value(id)))
+            : null;
+        var sinceValue = request.Since is { } since ? bind.Value(ToMicros(since)) : null;
+        string Current(string alias)
+        {
+            var condition = $"{alias}.res_key > {after} AND {alias}.version > 0 AND {alias}.deleted = {notDeleted}";
+            condition += typeList is null ? "" : $" AND {alias}.type_id IN ({typeList})";
+            return condition + (sinceValue is null ? "" : $" AND {alias}.last_updated >= {sinceValue}");
+        }
+
+        var keys = new StringBuilder()
+            .Append($"SELECT c.res_key FROM resources c WHERE c.compartment_key = {patient} AND {Current("c")}")
             .Append(" UNION SELECT t.res_key FROM resources s JOIN idx_reference x ON x.res_key = s.res_key")
             .Append(" JOIN resources t ON t.type_id = x.target_type_id AND t.id = x.target_id")
             .Append($" WHERE s.compartment_key = {patient} AND s.version > 0 AND s.deleted = {notDeleted}")
-            .Append($" AND t.compartment_key IS NULL AND t.res_key > {after})")
-            .Append($" AND r.version > 0 AND r.deleted = {notDeleted}");
-        if (request.Types is { } types)
-        {
-            var typeIds = types.Select(t => _store.TryTypeId(t, out var id) ? id : (short)-1).Distinct().ToList();
-            sql.Append(" AND r.type_id IN (").Append(string.Join(", ", typeIds.Select(id => bind.Value(id)))).Append(')');
-        }
-
-        if (request.Since is { } since)
-        {
-            sql.Append($" AND r.last_updated >= {bind.Value(ToMicros(since))}");
-        }
-
-        // The page's keys first, then the bodies of just those rows: joining the versions before
-        // the LIMIT read the body of the whole record for every page.
-        sql.Append($" ORDER BY r.res_key LIMIT {bind.Value(request.Count + 1)}");
-        cmd.CommandText = "SELECT p.res_key, p.type_id, p.id, v.version, v.last_updated, v.method, v.body, p.compartment_key FROM ("
-            + sql + ") p JOIN resource_versions v ON v.res_key = p.res_key AND v.version = p.version ORDER BY p.res_key";
+            .Append($" AND t.compartment_key IS NULL AND {Current("t")}");
+        cmd.CommandText = "SELECT r.res_key, r.type_id, r.id, v.version, v.last_updated, v.method, v.body, r.compartment_key"
+            + $" FROM (SELECT u.res_key FROM ({keys}) u ORDER BY u.res_key LIMIT {bind.Value(request.Count + 1)}) p"
+            + " JOIN resources r ON r.res_key = p.res_key JOIN resource_versions v ON v.res_key = r.res_key AND v.version = r.version ORDER BY r.res_key";
 
         var entries = new List<EverythingEntry>();
         long lastKey = 0;
