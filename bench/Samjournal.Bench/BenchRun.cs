@@ -14,6 +14,11 @@ internal static class BenchRun
         Console.Error.WriteLine($"Loading bundles from {dataDir} into memory...");
         var data = DataSet.Load(dataDir, options.Patients);
         Console.Error.WriteLine($"{data.BundleCount} bundles, {data.TotalEntries:N0} entries, {data.Shared.Sum(b => b.Json.Length) + data.Patients.Sum(b => b.Json.Length):N0} bytes of JSON.");
+        if (options.Stages)
+        {
+            return StageProfile.Run(data);
+        }
+
         var work = Workload.Create(data);
 
         using var http = new HttpClient(new SocketsHttpHandler

@@ -23,6 +23,9 @@ internal sealed record Options
 
     public int Searches { get; init; } = 3_000;
 
+    /// <summary>Only measure the CPU of each ingest stage on one core (no server, no database).</summary>
+    public bool Stages { get; init; }
+
     /// <summary>Stop a query's measured requests after this long (per query and client count).</summary>
     public int QuerySeconds { get; init; } = 60;
 
@@ -39,6 +42,8 @@ internal sealed record Options
                                           N times the Synthea volume and measure again (default 1, max 1000)
           --volume-on sqlite|postgres|both  backends that get the --volume run (default postgres)
           --patients N                    use only the first N patient bundles (trial runs)
+          --stages                        only the CPU per resource of each ingest stage on one core
+                                          (parse, reference walk, index extraction, serialise)
           --quick                         trial run: --patients 10 --reads 1000 --searches 200
           --server-url URL                measure a running server instead of starting one
           --server-path PATH              server executable (default: Release build of src/Samjournal.Server)
@@ -68,6 +73,7 @@ internal sealed record Options
                 "--server-path" => options with { ServerPath = Value() },
                 "--pg-conn" => options with { PostgresConnection = Value() },
                 "--keep-postgres" => options with { KeepPostgres = true },
+                "--stages" => options with { Stages = true },
                 "--write-doc" => options with { WriteDoc = true },
                 "-h" or "--help" => throw new ArgumentException(Usage),
                 var other => throw new ArgumentException($"Unknown option '{other}'.\n{Usage}"),

@@ -41,7 +41,27 @@ internal sealed class DirectPath
         return parsed.Count == 0 ? null : new DirectPath([.. parsed]);
     }
 
-    public void Evaluate(Resource resource, List<Base> results)
+    /// <summary>A direct evaluator for an expression relative to an element (a composite's component:
+    /// <c>code</c>, <c>value.as(Quantity)</c>), or null when it has another shape.</summary>
+    public static DirectPath? TryCreateRelative(string expression)
+    {
+        var parsed = new List<Step[]>();
+        foreach (var branch in FhirPathUnion.Split(expression))
+        {
+            if (TryParseBranch(branch, resourceType: null) is not { } steps)
+            {
+                return null;
+            }
+
+            parsed.Add(steps);
+        }
+
+        return parsed.Count == 0 ? null : new DirectPath([.. parsed]);
+    }
+
+    /// <summary>Evaluates on <paramref name="focus"/>: a resource for <see cref="TryCreate"/>, any
+    /// element for <see cref="TryCreateRelative"/>.</summary>
+    public void Evaluate(Base focus, List<Base> results)
     {
         var current = new List<Base>(4);
         var next = new List<Base>(4);
@@ -49,13 +69,19 @@ internal sealed class DirectPath
         foreach (var steps in branches)
         {
             current.Clear();
-            if (steps[0] is Root root && !root.Matches(resource))
+            var first = 0;
+            if (steps[0] is Root root)
             {
-                continue;
+                if (focus is not Resource resource || !root.Matches(resource))
+                {
+                    continue;
+                }
+
+                first = 1;
             }
 
-            current.Add(resource);
-            for (var i = 1; i < steps.Length && current.Count > 0; i++)
+            current.Add(focus);
+            for (var i = first; i < steps.Length && current.Count > 0; i++)
             {
                 next.Clear();
                 steps[i].Apply(current, next);
@@ -86,7 +112,8 @@ internal sealed class DirectPath
         return false;
     }
 
-    private static Step[]? TryParseBranch(string branch, string resourceType)
+    /// <param name="resourceType">The root type the branch starts with, or null for a path relative to the focus.</param>
+    private static Step[]? TryParseBranch(string branch, string? resourceType)
     {
         var steps = new List<Step>();
         var text = branch.Trim();
@@ -130,7 +157,7 @@ internal sealed class DirectPath
         return TryParseTail(rest, steps.Count == 0 ? resourceType : null, steps) ? [.. steps] : null;
     }
 
-    private static bool TryParsePath(string path, string resourceType, List<Step> steps) =>
+    private static bool TryParsePath(string path, string? resourceType, List<Step> steps) =>
         !path.Contains('(', StringComparison.Ordinal) && TryParseTail(path, resourceType, steps);
 
     /// <summary>Parses "A.b.c", "A.b.as(T)", "A.b.where(resolve() is T)"; when <paramref name="rootType"/>

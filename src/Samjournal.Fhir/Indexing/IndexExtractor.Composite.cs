@@ -25,8 +25,7 @@ public static partial class IndexExtractor
                     Add(values, component.Code, component.Type, node.Poco);
                 }
 
-                var parts = Parts(values);
-                tuples = [.. tuples.SelectMany(t => parts.Select(p => (CompositePart[])[.. t, p]))];
+                tuples = Combine(tuples, Parts(values));
                 if (tuples.Count == 0)
                 {
                     break;
@@ -36,6 +35,40 @@ public static partial class IndexExtractor
             composites.AddRange(tuples.Select(t => new CompositeEntry(parameter.Code, t)));
         }
     }
+
+    /// <summary>The same tuples as above, with the element and component expressions evaluated by
+    /// <see cref="DirectPath"/>: a composite costs about as much as its components then.</summary>
+    private static void AddComposites(List<CompositeEntry> composites, IndexedSearchParameter parameter, Resource resource)
+    {
+        var elements = new List<Base>();
+        parameter.Direct!.Evaluate(resource, elements);
+        var nodes = new List<Base>();
+        foreach (var element in elements)
+        {
+            var tuples = new List<CompositePart[]> { Array.Empty<CompositePart>() };
+            foreach (var component in parameter.Components)
+            {
+                nodes.Clear();
+                component.Direct!.Evaluate(element, nodes);
+                var values = new IndexEntries();
+                foreach (var node in nodes)
+                {
+                    Add(values, component.Code, component.Type, node);
+                }
+
+                tuples = Combine(tuples, Parts(values));
+                if (tuples.Count == 0)
+                {
+                    break;
+                }
+            }
+
+            composites.AddRange(tuples.Select(t => new CompositeEntry(parameter.Code, t)));
+        }
+    }
+
+    private static List<CompositePart[]> Combine(List<CompositePart[]> tuples, List<CompositePart> parts) =>
+        [.. tuples.SelectMany(t => parts.Select(p => (CompositePart[])[.. t, p]))];
 
     /// <summary>A component's values in composite form. A CodeableConcept's text alone is no
     /// code, and composites take no <c>:text</c>, so it is left out.</summary>

@@ -62,7 +62,13 @@ public static partial class IndexExtractor
             try
             {
                 values.Clear();
-                if (useDirectPaths && parameter.Direct is { } direct)
+                if (useDirectPaths && parameter.DirectComposite)
+                {
+                    AddComposites(entries.Composites, parameter, resource);
+                    continue;
+                }
+
+                if (useDirectPaths && parameter.Direct is { } direct && parameter.Components.Count == 0)
                 {
                     direct.Evaluate(resource, values);
                 }

@@ -10,6 +10,9 @@ namespace Samjournal.Fhir.Indexing;
 public sealed record CompositeComponent(string Code, SearchParamType Type, string Expression)
 {
     internal CompiledExpression Compiled { get; init; } = null!;
+
+    /// <summary>The direct evaluator of <see cref="Expression"/> on the element, when it has a simple shape.</summary>
+    internal DirectPath? Direct { get; init; }
 }
 
 public sealed partial class SearchParameterCatalog
@@ -61,7 +64,7 @@ public sealed partial class SearchParameterCatalog
 
             try
             {
-                components.Add(new CompositeComponent(definition.Code, definition.Type, expression) { Compiled = CompileShared(expression) });
+                components.Add(new CompositeComponent(definition.Code, definition.Type, expression) { Compiled = CompileShared(expression), Direct = DirectPath.TryCreateRelative(expression) });
             }
             catch (Exception e) when (e is FormatException or InvalidOperationException or ArgumentException)
             {

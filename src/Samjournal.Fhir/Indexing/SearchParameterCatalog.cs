@@ -25,6 +25,9 @@ public sealed record IndexedSearchParameter(
     /// <summary>For a composite: its components in order, each evaluated on an element the
     /// <see cref="Expression"/> selects. Empty for the other types.</summary>
     public IReadOnlyList<CompositeComponent> Components { get; init; } = [];
+
+    /// <summary>A composite whose element and component expressions all have direct evaluators.</summary>
+    internal bool DirectComposite { get; init; }
 }
 
 /// <summary>A parameter the extractor does not index, and why (not patient data: codes only).</summary>
@@ -118,8 +121,12 @@ public sealed partial class SearchParameterCatalog
                         continue;
                     }
 
-                    // The base expression selects the elements; it is never evaluated directly into values.
-                    parameter = parameter with { Components = components, Direct = null };
+                    // The base expression selects the elements the components are evaluated on.
+                    parameter = parameter with
+                    {
+                        Components = components,
+                        DirectComposite = parameter.Direct is not null && components.All(c => c.Direct is not null),
+                    };
                     _ = parameter.Compiled;
                 }
 

@@ -108,4 +108,17 @@ public class SearchParameterCatalogTests
 
         Assert.Equal(direct, parameter.Direct is not null);
     }
+
+    [Fact]
+    public void Composites_of_simple_paths_are_evaluated_directly()
+    {
+        var catalog = SearchParameterCatalog.Instance;
+        var composites = ModelInfo.SupportedResources.SelectMany(catalog.For).Where(p => p.Components.Count > 0).ToList();
+        var direct = composites.Where(p => p.DirectComposite).ToList();
+
+        // All eight Observation composites (code-value-quantity, component-code-value-concept...)
+        // are simple paths; the direct/engine equality test over the official examples covers them.
+        Assert.Equal(8, catalog.For("Observation").Count(p => p.DirectComposite));
+        Assert.True(direct.Count >= composites.Count * 3 / 4, $"{direct.Count} of {composites.Count} composites are direct");
+    }
 }
