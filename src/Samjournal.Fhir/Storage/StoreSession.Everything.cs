@@ -38,10 +38,12 @@ internal sealed partial class StoreSession
 
         var keys = new StringBuilder()
             .Append($"SELECT c.res_key FROM resources c WHERE c.compartment_key = {patient} AND {Current("c")}")
-            .Append(" UNION SELECT t.res_key FROM resources s JOIN idx_reference x ON x.res_key = s.res_key")
+            // Index rows exist for current versions only and carry their resource's compartment key,
+            // so the record's references are read from ix_reference_compartment, each target once.
+            .Append(" UNION SELECT t.res_key FROM (SELECT DISTINCT x.target_type_id, x.target_id FROM idx_reference x")
+            .Append($" WHERE x.compartment_key = {patient} AND x.target_type_id IS NOT NULL) x")
             .Append(" JOIN resources t ON t.type_id = x.target_type_id AND t.id = x.target_id")
-            .Append($" WHERE s.compartment_key = {patient} AND s.version > 0 AND s.deleted = {notDeleted}")
-            .Append($" AND t.compartment_key IS NULL AND {Current("t")}");
+            .Append($" WHERE t.compartment_key IS NULL AND {Current("t")}");
         cmd.CommandText = "SELECT r.res_key, r.type_id, r.id, v.version, v.last_updated, v.method, v.body, r.compartment_key"
             + $" FROM (SELECT u.res_key FROM ({keys}) u ORDER BY u.res_key LIMIT {bind.Value(request.Count + 1)}) p"
             + " JOIN resources r ON r.res_key = p.res_key JOIN resource_versions v ON v.res_key = r.res_key AND v.version = r.version ORDER BY r.res_key";

@@ -161,6 +161,15 @@ public abstract class EverythingBehaviour(SamjournalHost host) : RestTestBase(ho
         var (matches, _, _) = await EverythingAsync($"Patient/{record.Patient.Id}/$everything");
         Assert.Equal(Keys(record.Compartment.Where(r => r.Id != condition.Id)), Keys(matches));
 
+        // What only a deleted resource or an earlier version referred to is no longer part of the record.
+        var prescription = record.Compartment.Single(r => r is MedicationRequest);
+        Assert.Equal(HttpStatusCode.NoContent, (await Client.DeleteAsync($"MedicationRequest/{prescription.Id}")).StatusCode);
+        var patient = record.Patient;
+        patient.ManagingOrganization = null;
+        await (await Client.PutAsync($"Patient/{patient.Id}", FhirClientExtensions.Json(patient))).ExpectAsync<Patient>(HttpStatusCode.OK);
+        var (_, includes, _) = await EverythingAsync($"Patient/{record.Patient.Id}/$everything");
+        Assert.Equal(Keys(record.Referenced.Where(r => r is Practitioner)), Keys(includes));
+
         await (await Client.GetAsync($"Patient/{Unique()[..20]}/$everything")).ExpectOutcomeAsync(HttpStatusCode.NotFound);
         Assert.Equal(HttpStatusCode.NoContent, (await Client.DeleteAsync($"Patient/{record.Patient.Id}")).StatusCode);
         await (await Client.GetAsync($"Patient/{record.Patient.Id}/$everything")).ExpectOutcomeAsync(HttpStatusCode.Gone);
