@@ -61,10 +61,21 @@ internal static class BenchRun
                         await using (var server = await ServerProcess.StartAsync(executable, "Postgres", connection, workDir, http))
                         {
                             results.Add(await MeasureAsync(http, server.BaseUrl, "PostgreSQL", cluster.Description, work, options.VolumeFor(backend), options, server,
-                                () => StorageProbe.PostgresAsync(connection)));
+                                async () =>
+                                {
+                                    await StorageProbe.SettlePostgresAsync(connection);
+                                    return await StorageProbe.PostgresAsync(connection);
+                                }));
                         }
 
-                        await cluster.DropDatabaseAsync(dbName);
+                        if (options.KeepPostgres)
+                        {
+                            Console.Error.WriteLine($"Kept database {dbName} (--keep-postgres) for EXPLAIN and the like.");
+                        }
+                        else
+                        {
+                            await cluster.DropDatabaseAsync(dbName);
+                        }
                     }
                     finally
                     {

@@ -48,7 +48,7 @@ internal sealed record Options
           --server-url URL                measure a running server instead of starting one
           --server-path PATH              server executable (default: Release build of src/Samjournal.Server)
           --pg-conn CONNSTRING            use this PostgreSQL cluster instead of starting an fsync-on one
-          --keep-postgres                 leave the benchmark PostgreSQL cluster running afterwards
+          --keep-postgres                 leave the benchmark PostgreSQL cluster and database in place
           --write-doc                     rewrite the results section of docs/benchmarks.md
         """;
 
