@@ -232,15 +232,28 @@ internal sealed partial class StoreSession
             : $"(x.identifier_value = {bind.Value(value[(bar + 1)..])} AND x.identifier_system = {bind.Value(value[..bar])})";
     }
 
-    private static string StringCondition(Binder bind, string? modifier, string value)
+    /// <summary>
+    /// String matching on the normalised form. Starts-with must be an index range: a LIKE scanned
+    /// every value of the parameter (Patient?family= took 36 ms at 20,000 patients). PostgreSQL
+    /// derives the range from LIKE through the text_pattern_ops index (migration 7); SQLite's
+    /// LIKE folds case, which keeps it off a binary index, so it gets the range itself: under
+    /// binary (byte) order every string starting with p lies in [p, p + U+10FFFF).
+    /// </summary>
+    private string StringCondition(Binder bind, string? modifier, string value)
     {
         if (modifier == "exact")
         {
             return $"x.exact = {bind.Value(value)}";
         }
 
-        var normalized = EscapeLike(Indexing.StringNormalizer.Normalize(value));
-        var pattern = modifier == "contains" ? "%" + normalized + "%" : normalized + "%";
+        var normalized = Indexing.StringNormalizer.Normalize(value);
+        if (modifier != "contains" && !IsPostgres)
+        {
+            return $"(x.normalized >= {bind.Value(normalized)} AND x.normalized < {bind.Value(normalized + "\U0010FFFF")})";
+        }
+
+        var escaped = EscapeLike(normalized);
+        var pattern = modifier == "contains" ? "%" + escaped + "%" : escaped + "%";
         return $"x.normalized LIKE {bind.Value(pattern)} ESCAPE '\\'";
     }
 
