@@ -67,9 +67,15 @@ internal sealed partial class FhirEngine
     public async Task<SearchResult> SearchAsync(SearchRequest request, CancellationToken ct)
     {
         ResourceIds.RequireType(request.Type);
-        await using var session = await _store.SnapshotAsync(ct);
+        // A search that is a single statement reads one snapshot by itself on both databases; it
+        // skips the transaction's extra round trips (SET TRANSACTION READ ONLY, COMMIT) on PostgreSQL.
+        await using var session = IsOneStatement(request) ? await _store.ReadAsync(ct) : await _store.SnapshotAsync(ct);
         return await SearchAsync(session, request, AfterFirstSearchStatement, ct);
     }
+
+    /// <summary>Only the page query runs: no includes, no total, no stored ValueSets to read first.</summary>
+    private static bool IsOneStatement(SearchRequest request) =>
+        request.WithMatches && request.Includes.Count == 0 && request.Total == TotalMode.None && !StoreSession.NeedsValueSets(request.Clauses);
 
     /// <summary>A search on a session that is already open: a search entry of a transaction sees
     /// what the transaction's earlier entries wrote.</summary>
@@ -117,10 +123,12 @@ internal sealed partial class FhirEngine
         WriteAsync(w => Operations.PatchAsync(w, type, id, patch, ifMatch, ct), ct);
 
     /// <summary>Processes a batch or transaction Bundle; <paramref name="baseUrl"/> is this
-    /// server's FHIR base, so absolute request URLs and fullUrls on it are understood.</summary>
-    public async Task<Bundle> ProcessBundleAsync(Bundle bundle, string baseUrl, CancellationToken ct)
+    /// server's FHIR base, so absolute request URLs and fullUrls on it are understood.
+    /// <paramref name="strictSearch"/>: the request said <c>Prefer: handling=strict</c>, so search
+    /// entries refuse parameters they cannot answer instead of ignoring them.</summary>
+    public async Task<Bundle> ProcessBundleAsync(Bundle bundle, string baseUrl, bool strictSearch, CancellationToken ct)
     {
-        var processor = new BundleProcessor(this, baseUrl);
+        var processor = new BundleProcessor(this, baseUrl, strictSearch);
         return bundle.Type switch
         {
             Bundle.BundleType.Transaction => await WriteAsync(w => processor.TransactionAsync(w, bundle, ct), ct),

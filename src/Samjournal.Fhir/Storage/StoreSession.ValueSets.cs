@@ -38,6 +38,9 @@ internal sealed partial class StoreSession
                 $"The ValueSets of this search list {listed} codes; at most {MaxValueSetCodes} can be searched at once.");
     }
 
+    /// <summary>Some clause names a ValueSet whose codes must be read before the search.</summary>
+    internal static bool NeedsValueSets(IReadOnlyList<SearchClause> clauses) => clauses.Any(NeedsValueSet);
+
     private static bool NeedsValueSet(SearchClause clause) =>
         (clause.Modifier is "in" or "not-in" && clause.ValueSetCodes is null) || clause.Chain.Any(l => NeedsValueSet(l.Inner));
 
