@@ -55,5 +55,6 @@ public sealed class ScopedRepository
     /// <summary>The progress of the newest reindex job of custom SearchParameter/<paramref name="id"/>.</summary>
     public Task<Samjournal.Fhir.Reindexing.ReindexJob> ReindexStatusAsync(string id, CancellationToken ct) => _engine.ReindexStatusAsync(id, ct);
 
-    public Task<Bundle> ProcessBundleAsync(Bundle bundle, string baseUrl, CancellationToken ct) => _engine.ProcessBundleAsync(bundle, baseUrl, ct);
+    public Task<Bundle> ProcessBundleAsync(Bundle bundle, string baseUrl, bool strictSearch, CancellationToken ct) =>
+        _engine.ProcessBundleAsync(bundle, baseUrl, strictSearch, ct);
 }

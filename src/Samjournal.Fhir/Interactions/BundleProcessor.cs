@@ -11,7 +11,7 @@ namespace Samjournal.Fhir.Interactions;
 /// database transaction: all entries succeed and commit, or the first failure rolls back all of
 /// them and the client gets that failure, naming the entry. A batch runs each entry on its own.
 /// </summary>
-internal sealed class BundleProcessor(FhirEngine engine, string baseUrl)
+internal sealed class BundleProcessor(FhirEngine engine, string baseUrl, bool strictSearch)
 {
     public async Task<Bundle> TransactionAsync(ResourceWriter writer, Bundle bundle, CancellationToken ct)
     {
@@ -168,9 +168,10 @@ internal sealed class BundleProcessor(FhirEngine engine, string baseUrl)
 
                 return await Operations.PatchAsync(writer, entry.Type, entry.Id, entry.PatchDocument(), entry.IfMatch, ct);
             case Bundle.HTTPVerb.GET or Bundle.HTTPVerb.HEAD when entry.IsSearch:
-                // The same parsing and searchset as the REST search; lenient, as the spec's default.
+                // The same parsing and searchset as the REST search. Entries carry no Prefer header in
+                // R4, so the Bundle request's handling (lenient by default) applies to every entry.
                 var parameters = SearchParameters.FromQueryString(entry.Criteria);
-                var search = SearchParameters.Parse(entry.Type, parameters, strict: false, compartment: null, writer.Catalog);
+                var search = SearchParameters.Parse(entry.Type, parameters, strictSearch, compartment: null, writer.Catalog);
                 var result = await FhirEngine.SearchAsync(writer.Session, search.Request, afterFirstStatement: null, ct);
                 var searchset = Searchset.Build(baseUrl.TrimEnd('/'), entry.Type, parameters, search, result);
                 return new WriteOutcome(HttpStatusCode.OK, null, entry.Method == Bundle.HTTPVerb.GET ? searchset : null);

@@ -64,7 +64,7 @@ internal static class EverythingEndpoints
 
     private static async Task EverythingAsync(HttpContext http, ScopedRepository repo, string id, List<KeyValuePair<string, string>> parameters)
     {
-        var strict = http.Request.Headers["Prefer"].ToString().Contains("handling=strict", StringComparison.OrdinalIgnoreCase);
+        var strict = FhirHttp.PrefersStrictHandling(http.Request);
         var ignored = new List<string>();
         foreach (var name in parameters.Select(p => p.Key).Where(n => !Handled.Contains(n)).Distinct(StringComparer.Ordinal))
         {

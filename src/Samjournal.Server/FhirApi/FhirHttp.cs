@@ -151,6 +151,12 @@ internal static class FhirHttp
         return "representation";
     }
 
+    /// <summary><c>Prefer: handling=strict</c> (search.html#errors): refuse search parameters that
+    /// cannot be answered instead of ignoring them; lenient is the default.</summary>
+    public static bool PrefersStrictHandling(HttpRequest request) =>
+        request.Headers["Prefer"].ToString().Split([',', ';'], StringSplitOptions.TrimEntries)
+            .Any(part => part.Equals("handling=strict", StringComparison.OrdinalIgnoreCase));
+
     public static int? IfMatch(HttpRequest request)
     {
         var value = request.Headers.IfMatch.ToString();

@@ -47,7 +47,7 @@ internal static class SearchEndpoints
 
     private static async Task SearchAsync(HttpContext http, ScopedRepository repo, string type, List<KeyValuePair<string, string>> parameters, string? compartment)
     {
-        var strict = http.Request.Headers["Prefer"].ToString().Contains("handling=strict", StringComparison.OrdinalIgnoreCase);
+        var strict = FhirHttp.PrefersStrictHandling(http.Request);
         var search = SearchParameters.Parse(type, parameters, strict, compartment, repo.SearchParameters);
         var result = await repo.SearchAsync(search.Request, http.RequestAborted);
         var path = compartment is null ? type : $"Patient/{compartment}/{type}";

@@ -17,7 +17,7 @@ internal sealed partial class DemoSeeder(IServiceScopeFactory scopes, TimeProvid
         }
 
         var bundle = Samjournal.Clinical.Demo.DemoRegion.BuildTransaction(DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
-        var response = await repo.ProcessBundleAsync(bundle, "http://localhost/fhir", cancellationToken);
+        var response = await repo.ProcessBundleAsync(bundle, "http://localhost/fhir", strictSearch: true, cancellationToken);
         LogSeeded(logger, response.Entry.Count);
     }
 

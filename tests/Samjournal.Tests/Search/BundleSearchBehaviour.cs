@@ -61,6 +61,28 @@ public abstract class BundleSearchBehaviour(SamjournalHost host) : RestTestBase(
     }
 
     [Fact]
+    public async Task The_bundle_requests_handling_preference_applies_to_its_search_entries()
+    {
+        var marker = Unique()[..8];
+        var id = (await CreateAsync(Tagged(marker, "a"))).Id;
+        var batch = new Bundle { Type = Bundle.BundleType.Batch, Entry = [Get($"Patient?identifier=urn:test:{marker}|&nonsense=1")] };
+
+        // Lenient (the default): the unknown parameter is ignored and named in an outcome entry.
+        var lenient = Assert.IsType<Bundle>((await PostBundleAsync(batch)).Entry[0].Resource);
+        Assert.Equal([id], MatchIds(lenient));
+        var outcome = (OperationOutcome)lenient.Entry.Single(e => e.Search.Mode == Bundle.SearchEntryMode.Outcome).Resource;
+        Assert.Contains(outcome.Issue, i => i.Diagnostics.Contains("nonsense", StringComparison.Ordinal));
+
+        // Strict: the entry fails with an outcome that names it; the batch itself still answers.
+        var request = new HttpRequestMessage(HttpMethod.Post, "") { Content = FhirClientExtensions.Json(batch) };
+        request.Headers.Add("Prefer", "handling=strict");
+        var strict = await (await Client.SendAsync(request)).ExpectAsync<Bundle>(HttpStatusCode.OK);
+        Assert.StartsWith("400", strict.Entry[0].Response.Status, StringComparison.Ordinal);
+        var refused = Assert.IsType<OperationOutcome>(strict.Entry[0].Response.Outcome);
+        Assert.Contains(refused.Issue, i => i.Diagnostics.Contains("nonsense", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_search_entry_in_a_transaction_runs_after_the_writes_and_sees_them()
     {
         var marker = Unique()[..8];
