@@ -41,6 +41,30 @@ internal sealed class CapabilityStatementBuilder(TimeProvider time)
 
     private readonly DateTimeOffset _started = time.GetUtcNow();
 
+    /// <summary>For each type, the <c>Source:param</c> references that can point at it: what
+    /// <c>_revinclude</c> takes (a reference without declared targets can point at any type).</summary>
+    private static Dictionary<string, List<string>> RevIncludes(SearchParameterCatalog catalog, IReadOnlyList<string> types)
+    {
+        var byTarget = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var source in types)
+        {
+            foreach (var parameter in Answered(catalog, source).Where(p => p.Type == SearchParamType.Reference))
+            {
+                foreach (var target in parameter.Targets.Count > 0 ? parameter.Targets : types)
+                {
+                    if (!byTarget.TryGetValue(target, out var list))
+                    {
+                        byTarget[target] = list = [];
+                    }
+
+                    list.Add($"{source}:{parameter.Code}");
+                }
+            }
+        }
+
+        return byTarget;
+    }
+
     private static List<CapabilityStatement.OperationComponent> Operations(string type)
     {
         List<CapabilityStatement.OperationComponent> operations = [new() { Name = "validate", Definition = "http://hl7.org/fhir/OperationDefinition/Resource-validate" }];
@@ -65,7 +89,10 @@ internal sealed class CapabilityStatementBuilder(TimeProvider time)
             ],
         };
 
-        foreach (var type in Hl7.Fhir.Model.ModelInfo.SupportedResources.Where(ResourceIds.IsKnownType).Order(StringComparer.Ordinal))
+        catalog ??= SearchParameterCatalog.Instance;
+        var types = Hl7.Fhir.Model.ModelInfo.SupportedResources.Where(ResourceIds.IsKnownType).Order(StringComparer.Ordinal).ToList();
+        var revIncludes = RevIncludes(catalog, types);
+        foreach (var type in types)
         {
             rest.Resource.Add(new CapabilityStatement.ResourceComponent
             {
@@ -79,7 +106,9 @@ internal sealed class CapabilityStatementBuilder(TimeProvider time)
                 ConditionalDelete = CapabilityStatement.ConditionalDeleteStatus.Single,
                 Interaction = TypeInteractions.Select(i => new CapabilityStatement.ResourceInteractionComponent { Code = i }).ToList(),
                 Operation = Operations(type),
-                SearchParam = Answered(catalog ?? SearchParameterCatalog.Instance, type)
+                SearchInclude = [.. Answered(catalog, type).Where(p => p.Type == SearchParamType.Reference).Select(p => $"{type}:{p.Code}").Append("*")],
+                SearchRevInclude = revIncludes.TryGetValue(type, out var sources) ? sources : [],
+                SearchParam = Answered(catalog, type)
                     .Select(p => new CapabilityStatement.SearchParamComponent { Name = p.Code, Type = p.Type })
                     .Prepend(new CapabilityStatement.SearchParamComponent { Name = "_id", Type = SearchParamType.Token })
                     .Concat(TextSearch.CodesFor(type).Select(code => new CapabilityStatement.SearchParamComponent

@@ -108,6 +108,30 @@ public abstract class IncludeBehaviour(SamjournalHost host) : RestTestBase(host)
     }
 
     [Fact]
+    public async Task The_CapabilityStatement_lists_the_includes_and_revincludes_the_server_takes()
+    {
+        var statement = await (await Client.GetAsync("metadata")).ExpectAsync<CapabilityStatement>(HttpStatusCode.OK);
+        CapabilityStatement.ResourceComponent Of(string type) => statement.Rest[0].Resource.Single(r => r.Type == type);
+
+        Assert.Contains("Condition:encounter", Of("Condition").SearchInclude);
+        Assert.Contains("*", Of("Condition").SearchInclude);
+        Assert.DoesNotContain("Condition:code", Of("Condition").SearchInclude);
+        Assert.Contains("Observation:patient", Of("Patient").SearchRevInclude);
+        Assert.Contains("Provenance:target", Of("Observation").SearchRevInclude);
+        Assert.DoesNotContain("Observation:encounter", Of("Patient").SearchRevInclude);
+
+        // Every one listed for Patient is accepted under strict handling: the statement claims nothing the server refuses.
+        var patient = Of("Patient");
+        foreach (var (name, value) in patient.SearchInclude.Select(v => ("_include", v)).Concat(patient.SearchRevInclude.Select(v => ("_revinclude", v))))
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, $"Patient?_id={Unique()[..8]}&{name}={Uri.EscapeDataString(value)}");
+            request.Headers.Add("Prefer", "handling=strict");
+            var response = await Client.SendAsync(request);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{name}={value}: {(int)response.StatusCode}");
+        }
+    }
+
+    [Fact]
     public async Task Iterated_includes_past_the_limit_are_reported_as_cut()
     {
         var g = await GraphAsync();
