@@ -4,7 +4,7 @@ using Samjournal.Fhir.Indexing;
 namespace Samjournal.Fhir.Search;
 
 /// <summary>Composite values (<c>a$b</c>) and <c>:of-type</c> on identifiers.</summary>
-public static partial class CriteriaParser
+public sealed partial class CriteriaParser
 {
     /// <summary>
     /// One composite value: split at <c>$</c> (<c>\$</c> is a literal dollar) into one part per
@@ -12,7 +12,7 @@ public static partial class CriteriaParser
     /// <c>http://loinc.org|8480-6$gt100|http://unitsofmeasure.org|mm[Hg]</c> is a token and a
     /// prefixed quantity (search.html#composite).
     /// </summary>
-    private static IReadOnlyList<SearchClause> ParseTuple(IndexedSearchParameter parameter, string value)
+    private IReadOnlyList<SearchClause> ParseTuple(IndexedSearchParameter parameter, string value)
     {
         var parts = SplitComposite(value);
         var components = parameter.Components;

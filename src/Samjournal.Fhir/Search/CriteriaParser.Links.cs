@@ -9,7 +9,7 @@ namespace Samjournal.Fhir.Search;
 /// search.html#chaining), reverse chains (<c>_has:Observation:patient:code</c>, search.html#has)
 /// and <c>_list</c> (search.html#list).
 /// </summary>
-public static partial class CriteriaParser
+public sealed partial class CriteriaParser
 {
     /// <summary>References one parameter may follow, chain links and <c>_has</c> levels together.
     /// Each is a nested subquery; past a few the question is rarely meant and the query is costly.</summary>
@@ -25,7 +25,7 @@ public static partial class CriteriaParser
 
     /// <summary>Why a linked parameter cannot be answered (null when it can), and how many
     /// target-type branches it becomes.</summary>
-    private static (string? Problem, int Branches) AnalyzeLinked(string type, string name)
+    private (string? Problem, int Branches) AnalyzeLinked(string type, string name)
     {
         if (name.Split(':')[0] == "_list")
         {
@@ -47,14 +47,14 @@ public static partial class CriteriaParser
         return (problem, branches);
     }
 
-    private static (string? Problem, int Branches) Analyze(string type, string name) =>
+    private (string? Problem, int Branches) Analyze(string type, string name) =>
         IsLinked(name) ? AnalyzeLinked(type, name) : (Unsupported(type, name), 1);
 
     /// <summary>One link of a chain: the reference parameter, the target types worth searching (those
     /// on which the rest of the chain can be answered), and the rest.</summary>
     private sealed record ChainSplit(string Reference, IReadOnlyList<string> Targets, string Tail, (string? Problem, int Branches) Outcome);
 
-    private static ChainSplit AnalyzeChain(string type, string name)
+    private ChainSplit AnalyzeChain(string type, string name)
     {
         var dot = name.IndexOf('.', StringComparison.Ordinal);
         var head = name[..dot];
@@ -64,7 +64,7 @@ public static partial class CriteriaParser
         var named = colon < 0 ? null : head[(colon + 1)..];
         ChainSplit Refused(string problem) => new(reference, [], tail, (problem, 0));
 
-        if (Catalog.Find(type, reference) is not { Type: SearchParamType.Reference } definition)
+        if (catalog.Find(type, reference) is not { Type: SearchParamType.Reference } definition)
         {
             return Refused($"In the chained parameter '{name}', '{reference}' is not a reference parameter of {type}, so it cannot be chained.");
         }
@@ -92,7 +92,7 @@ public static partial class CriteriaParser
         }
 
         var tailCode = tail.Split(':', '.')[0];
-        var relevant = analysed.FirstOrDefault(a => tailCode is "_has" or "_list" or "_id" || Catalog.Find(a.Type, tailCode) is not null || Catalog.FindSkipped(a.Type, tailCode) is not null);
+        var relevant = analysed.FirstOrDefault(a => tailCode is "_has" or "_list" or "_id" || catalog.Find(a.Type, tailCode) is not null || catalog.FindSkipped(a.Type, tailCode) is not null);
         return Refused(relevant.Type is null
             ? $"In the chained parameter '{name}', no type that {type}.{reference} refers to has a search parameter '{tailCode}'."
             : $"In the chained parameter '{name}', on {relevant.Type}: {relevant.Outcome.Problem}");
@@ -105,7 +105,7 @@ public static partial class CriteriaParser
         return parts is ["_has", { Length: > 0 } source, { Length: > 0 } reference, { Length: > 0 } tail] ? (source, reference, tail) : null;
     }
 
-    private static (string? Problem, int Branches) AnalyzeHas(string type, string name)
+    private (string? Problem, int Branches) AnalyzeHas(string type, string name)
     {
         if (SplitHas(name) is not var (source, reference, tail))
         {
@@ -117,7 +117,7 @@ public static partial class CriteriaParser
             return ($"In '{name}', '{source}' is not a resource type.", 0);
         }
 
-        if (Catalog.Find(source, reference) is not { Type: SearchParamType.Reference } definition)
+        if (catalog.Find(source, reference) is not { Type: SearchParamType.Reference } definition)
         {
             return ($"In '{name}', '{reference}' is not a reference parameter of {source}.", 0);
         }
@@ -132,12 +132,12 @@ public static partial class CriteriaParser
     }
 
     /// <summary>Why the values of a parameter cannot be answered although its name can, or null.</summary>
-    private static string? UnsupportedValues(string name, IEnumerable<string> values) =>
+    private string? UnsupportedValues(string name, IEnumerable<string> values) =>
         name == "_list" && values.FirstOrDefault(v => v.StartsWith('$')) is { } functional
             ? $"Functional lists such as '_list={functional}' are not supported; name a List by its id."
             : null;
 
-    private static SearchClause LinkedClause(string type, string name, List<string> values)
+    private SearchClause LinkedClause(string type, string name, List<string> values)
     {
         if (name == "_list")
         {

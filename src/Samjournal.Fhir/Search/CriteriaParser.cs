@@ -9,38 +9,21 @@ namespace Samjournal.Fhir.Search;
 /// delete, conditional references). Strict on purpose: an ignored parameter would widen the
 /// match, and a conditional delete that matches too much destroys data.
 /// </summary>
-public static partial class CriteriaParser
+public sealed partial class CriteriaParser
 {
-    // The catalog of the parse running on this thread: a store with custom SearchParameters passes
-    // its own, the built-in one is the default. Parsing is synchronous, so a thread-static scope
-    // carries it through the recursive chain and _has analysis without a parameter on every helper.
-    [ThreadStatic]
-    private static Indexing.SearchParameterCatalog? scoped;
+    // The same definitions the index is built from, so search and index never disagree on a
+    // parameter: a store with custom SearchParameters passes its own, the built-in one is the default.
+    private readonly Indexing.SearchParameterCatalog catalog;
 
-    // The same definitions the index is built from, so search and index never disagree on a parameter.
-    private static Indexing.SearchParameterCatalog Catalog => scoped ?? Indexing.SearchParameterCatalog.Instance;
+    private CriteriaParser(Indexing.SearchParameterCatalog catalog) => this.catalog = catalog;
 
     private static readonly string[] DatePrefixes = ["eq", "ne", "lt", "gt", "le", "ge", "sa", "eb", "ap"];
 
     /// <summary>Parses <c>name=value&amp;...</c> (URL-encoded, without the leading '?').</summary>
     public static IReadOnlyList<SearchClause> Parse(string type, string query, Indexing.SearchParameterCatalog? catalog = null) =>
-        WithCatalog(catalog, () => ParseCriteria(type, query));
+        new CriteriaParser(catalog ?? Indexing.SearchParameterCatalog.Instance).ParseCriteria(type, query);
 
-    private static T WithCatalog<T>(Indexing.SearchParameterCatalog? catalog, Func<T> parse)
-    {
-        var outer = scoped;
-        scoped = catalog ?? outer;
-        try
-        {
-            return parse();
-        }
-        finally
-        {
-            scoped = outer;
-        }
-    }
-
-    private static IReadOnlyList<SearchClause> ParseCriteria(string type, string query)
+    private IReadOnlyList<SearchClause> ParseCriteria(string type, string query)
     {
         var clauses = new List<SearchClause>();
         foreach (var pair in query.Split('&', StringSplitOptions.RemoveEmptyEntries))
@@ -77,9 +60,9 @@ public static partial class CriteriaParser
     /// supported parameter cannot take is a 400 either way.
     /// </summary>
     public static IReadOnlyList<SearchClause> ParseSearch(string type, IEnumerable<KeyValuePair<string, string>> parameters, bool strict, List<string> ignored, Indexing.SearchParameterCatalog? catalog = null) =>
-        WithCatalog(catalog, () => ParseSearchCriteria(type, parameters, strict, ignored));
+        new CriteriaParser(catalog ?? Indexing.SearchParameterCatalog.Instance).ParseSearchCriteria(type, parameters, strict, ignored);
 
-    private static IReadOnlyList<SearchClause> ParseSearchCriteria(string type, IEnumerable<KeyValuePair<string, string>> parameters, bool strict, List<string> ignored)
+    private IReadOnlyList<SearchClause> ParseSearchCriteria(string type, IEnumerable<KeyValuePair<string, string>> parameters, bool strict, List<string> ignored)
     {
         var clauses = new List<SearchClause>();
         foreach (var (name, raw) in parameters)
@@ -108,7 +91,7 @@ public static partial class CriteriaParser
     }
 
     /// <summary>Why a parameter name cannot be answered, or null when it can.</summary>
-    private static string? Unsupported(string type, string name)
+    private string? Unsupported(string type, string name)
     {
         var colon = name.IndexOf(':', StringComparison.Ordinal);
         var code = colon < 0 ? name : name[..colon];
@@ -128,14 +111,14 @@ public static partial class CriteriaParser
             return modifier is null ? null : $"Modifier ':{modifier}' is not supported on '{code}'.";
         }
 
-        if (Catalog.Find(type, code) is not { } parameter)
+        if (catalog.Find(type, code) is not { } parameter)
         {
-            return Catalog.FindSkipped(type, code) is { } skipped
+            return catalog.FindSkipped(type, code) is { } skipped
                 ? $"Parameter '{code}' ({skipped.Type.ToString().ToLowerInvariant()}) is not supported yet; token, string, reference, uri, date, number and quantity parameters are."
                 : $"'{code}' is not a search parameter of {type}.";
         }
 
-        if (Catalog.Unavailable(type, code) is { } unavailable)
+        if (catalog.Unavailable(type, code) is { } unavailable)
         {
             return unavailable;
         }
@@ -169,7 +152,7 @@ public static partial class CriteriaParser
         _ => null,
     };
 
-    private static SearchClause Clause(string type, string name, List<string> values)
+    private SearchClause Clause(string type, string name, List<string> values)
     {
         if (Unsupported(type, name) is { } reason)
         {
@@ -196,7 +179,7 @@ public static partial class CriteriaParser
                 : throw FhirOperationException.BadRequest($"'{code}' needs words to search for (letters or digits).");
         }
 
-        var parameter = Catalog.Find(type, code)!;
+        var parameter = catalog.Find(type, code)!;
         var kind = KindOf(parameter.Type)!.Value;
         if (modifier == "missing")
         {
