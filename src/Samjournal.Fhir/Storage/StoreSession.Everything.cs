@@ -39,11 +39,13 @@ internal sealed partial class StoreSession
         var keys = new StringBuilder()
             .Append($"SELECT c.res_key FROM resources c WHERE c.compartment_key = {patient} AND {Current("c")}")
             // Index rows exist for current versions only and carry their resource's compartment key,
-            // so the record's references are read from ix_reference_compartment, each target once.
-            .Append(" UNION SELECT t.res_key FROM (SELECT DISTINCT x.target_type_id, x.target_id FROM idx_reference x")
-            .Append($" WHERE x.compartment_key = {patient} AND x.target_type_id IS NOT NULL) x")
-            .Append(" JOIN resources t ON t.type_id = x.target_type_id AND t.id = x.target_id")
-            .Append($" WHERE t.compartment_key IS NULL AND {Current("t")}");
+            // so the record's references are read from ix_reference_compartment, each target once,
+            // and each target is looked up by (type, id). A join let PostgreSQL hash every resource
+            // outside a compartment instead, and those grow with the data (6,384 at 10x: 12 ms).
+            .Append(" UNION SELECT k.res_key FROM (SELECT (SELECT t.res_key FROM resources t")
+            .Append($" WHERE t.type_id = x.target_type_id AND t.id = x.target_id AND t.compartment_key IS NULL AND {Current("t")}) AS res_key")
+            .Append(" FROM (SELECT DISTINCT x.target_type_id, x.target_id FROM idx_reference x")
+            .Append($" WHERE x.compartment_key = {patient} AND x.target_type_id IS NOT NULL) x) k WHERE k.res_key IS NOT NULL");
         cmd.CommandText = "SELECT r.res_key, r.type_id, r.id, v.version, v.last_updated, v.method, v.body, r.compartment_key"
             + $" FROM (SELECT u.res_key FROM ({keys}) u ORDER BY u.res_key LIMIT {bind.Value(request.Count + 1)}) p"
             + " JOIN resources r ON r.res_key = p.res_key JOIN resource_versions v ON v.res_key = r.res_key AND v.version = r.version ORDER BY r.res_key";
