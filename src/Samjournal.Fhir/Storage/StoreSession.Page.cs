@@ -37,10 +37,24 @@ internal sealed partial class StoreSession
             inner.Append(", ").Append(SortValueSql(bind, typeId, sort[i])).Append(" AS s").Append(i);
         }
 
-        inner.Append($" FROM resources r WHERE r.type_id = {bind.Value(typeId)} AND r.version > 0 AND r.deleted = {bind.Value(false)}");
-        foreach (var clause in clauses)
+        // The first positive index clause drives the page as a join (see MatchedKeysSql); the
+        // others stay IN conditions the planner may still start from.
+        string? driving = null;
+        var drivingIndex = -1;
+        for (var i = 0; i < clauses.Count && driving is null; i++)
         {
-            inner.Append(" AND ").Append(ClauseSql(bind, typeId, clause));
+            driving = MatchedKeysSql(bind, typeId, clauses[i]);
+            drivingIndex = i;
+        }
+
+        inner.Append(driving is null ? " FROM resources r" : $" FROM ({driving}) d JOIN resources r ON r.res_key = d.res_key");
+        inner.Append($" WHERE r.type_id = {bind.Value(typeId)} AND r.version > 0 AND r.deleted = {bind.Value(false)}");
+        for (var i = 0; i < clauses.Count; i++)
+        {
+            if (driving is null || i != drivingIndex)
+            {
+                inner.Append(" AND ").Append(ClauseSql(bind, typeId, clauses[i]));
+            }
         }
 
         // The page is chosen on keys and sort values first; only its rows then fetch their bodies.

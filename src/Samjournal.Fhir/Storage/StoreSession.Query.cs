@@ -141,6 +141,35 @@ internal sealed partial class StoreSession
             return CompositeSql(bind, paramId, clause, row);
         }
 
+        var (table, param, condition, negated) = IndexCondition(bind, paramId, clause);
+        return negated ? NoneOf(row, table, param, condition) : AnyOf(row, table, param, condition);
+    }
+
+    /// <summary>
+    /// The keys a positive index clause matches, as a derived table the page can be driven from:
+    /// <c>SELECT DISTINCT x.res_key ...</c> over a value index that ends in res_key comes out in key
+    /// order, so a first page reads its rows and stops. As an <c>IN</c> semi-join PostgreSQL could
+    /// not use that order: for a LOINC code with 2,950 matches at 10x it fetched and sorted every
+    /// match (15.5 ms warm, 100 ms cold) where the join takes 0.9 ms. Null for other clauses.
+    /// </summary>
+    private string? MatchedKeysSql(Binder bind, short typeId, SearchClause clause)
+    {
+        if (clause.Kind is not (ClauseKind.Token or ClauseKind.String or ClauseKind.Reference or ClauseKind.Uri
+                or ClauseKind.Date or ClauseKind.Number or ClauseKind.Quantity)
+            || clause.Modifier is "not" or "not-in" || (clause.Modifier == "missing" && clause.Values[0] == "true")
+            || !_store.TryParamId(typeId, clause.Param, out var paramId))
+        {
+            return null;
+        }
+
+        var (table, param, condition, _) = IndexCondition(bind, paramId, clause);
+        return $"SELECT DISTINCT x.res_key FROM {table} x WHERE x.param_id = {param} AND ({condition})";
+    }
+
+    /// <summary>The index table, bound parameter key and condition (over alias x) of a clause on a
+    /// single-value index, and whether it matches resources that have no such row.</summary>
+    private (string Table, string Param, string Condition, bool Negated) IndexCondition(Binder bind, int paramId, SearchClause clause)
+    {
         var table = clause.Kind switch
         {
             ClauseKind.Token => "idx_token",
@@ -156,7 +185,7 @@ internal sealed partial class StoreSession
         if (clause.Modifier == "missing")
         {
             // :missing=true: no value indexed for the parameter at all; false: at least one.
-            return clause.Values[0] == "true" ? NoneOf(row, table, param, "1 = 1") : AnyOf(row, table, param, "1 = 1");
+            return (table, param, "1 = 1", clause.Values[0] == "true");
         }
 
         var (_, alternatives) = clause.Kind switch
@@ -179,8 +208,7 @@ internal sealed partial class StoreSession
         };
 
         // :not and :not-in (tokens): no value of the parameter matches, which includes having none (search.html#token).
-        var condition = string.Join(" OR ", alternatives);
-        return clause.Modifier is "not" or "not-in" ? NoneOf(row, table, param, condition) : AnyOf(row, table, param, condition);
+        return (table, param, string.Join(" OR ", alternatives), clause.Modifier is "not" or "not-in");
     }
 
     // Clauses are uncorrelated IN subqueries, so the database can drive the search from the index of
