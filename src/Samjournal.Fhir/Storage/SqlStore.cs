@@ -38,6 +38,14 @@ internal sealed class SqlStore : IAsyncDisposable
                 builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
             }
 
+            // Every statement here reads a few index ranges; parallel workers only add their start-up.
+            // Measured on the benchmark: $everything took 59 ms with a parallel plan and 6 ms without.
+            // A connection string that sets Options (a DBA's choice) is left as it is.
+            if (string.IsNullOrEmpty(builder.ConnectionStringBuilder.Options))
+            {
+                builder.ConnectionStringBuilder.Options = "-c max_parallel_workers_per_gather=0";
+            }
+
             _postgres = builder.Build();
         }
         else
