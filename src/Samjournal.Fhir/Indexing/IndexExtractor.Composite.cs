@@ -16,59 +16,49 @@ public static partial class IndexExtractor
         foreach (var element in parameter.Compiled(input, context))
         {
             PocoNode[] focus = [element];
-            var tuples = new List<CompositePart[]> { Array.Empty<CompositePart>() };
-            foreach (var component in parameter.Components)
-            {
-                var values = new IndexEntries();
-                foreach (var node in component.Compiled(focus, context))
-                {
-                    Add(values, component.Code, component.Type, node.Poco);
-                }
-
-                tuples = Combine(tuples, Parts(values));
-                if (tuples.Count == 0)
-                {
-                    break;
-                }
-            }
-
-            composites.AddRange(tuples.Select(t => new CompositeEntry(parameter.Code, t)));
+            AddTuples(composites, parameter, component => component.Compiled(focus, context).Select(node => node.Poco));
         }
     }
 
-    /// <summary>The same tuples as above, with the element and component expressions evaluated by
-    /// <see cref="DirectPath"/>: a composite costs about as much as its components then.</summary>
+    /// <summary>The same tuples with the element and component expressions evaluated by
+    /// <see cref="DirectPath"/>: a composite then costs about as much as its components.</summary>
     private static void AddComposites(List<CompositeEntry> composites, IndexedSearchParameter parameter, Resource resource)
     {
         var elements = new List<Base>();
         parameter.Direct!.Evaluate(resource, elements);
-        var nodes = new List<Base>();
         foreach (var element in elements)
         {
-            var tuples = new List<CompositePart[]> { Array.Empty<CompositePart>() };
-            foreach (var component in parameter.Components)
+            AddTuples(composites, parameter, component =>
             {
-                nodes.Clear();
-                component.Direct!.Evaluate(element, nodes);
-                var values = new IndexEntries();
-                foreach (var node in nodes)
-                {
-                    Add(values, component.Code, component.Type, node);
-                }
-
-                tuples = Combine(tuples, Parts(values));
-                if (tuples.Count == 0)
-                {
-                    break;
-                }
-            }
-
-            composites.AddRange(tuples.Select(t => new CompositeEntry(parameter.Code, t)));
+                var values = new List<Base>();
+                component.Direct!.Evaluate(element, values);
+                return values;
+            });
         }
     }
 
-    private static List<CompositePart[]> Combine(List<CompositePart[]> tuples, List<CompositePart> parts) =>
-        [.. tuples.SelectMany(t => parts.Select(p => (CompositePart[])[.. t, p]))];
+    /// <summary>The tuples of one element, given how to evaluate a component on it.</summary>
+    private static void AddTuples(List<CompositeEntry> composites, IndexedSearchParameter parameter, Func<CompositeComponent, IEnumerable<Base>> componentValues)
+    {
+        var tuples = new List<CompositePart[]> { Array.Empty<CompositePart>() };
+        foreach (var component in parameter.Components)
+        {
+            var values = new IndexEntries();
+            foreach (var value in componentValues(component))
+            {
+                Add(values, component.Code, component.Type, value);
+            }
+
+            var parts = Parts(values);
+            tuples = [.. tuples.SelectMany(t => parts.Select(p => (CompositePart[])[.. t, p]))];
+            if (tuples.Count == 0)
+            {
+                return;
+            }
+        }
+
+        composites.AddRange(tuples.Select(t => new CompositeEntry(parameter.Code, t)));
+    }
 
     /// <summary>A component's values in composite form. A CodeableConcept's text alone is no
     /// code, and composites take no <c>:text</c>, so it is left out.</summary>
