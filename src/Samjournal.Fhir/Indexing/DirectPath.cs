@@ -25,30 +25,18 @@ internal sealed class DirectPath
 
     /// <summary>A direct evaluator for <paramref name="expression"/> (already reduced to the branches
     /// for <paramref name="resourceType"/>), or null when any branch has another shape.</summary>
-    public static DirectPath? TryCreate(string expression, string resourceType)
+    public static DirectPath? TryCreate(string expression, string resourceType) => Parse(expression, resourceType);
+
+    /// <summary>A direct evaluator for an expression relative to an element (a composite's component:
+    /// <c>code</c>, <c>value.as(Quantity)</c>), or null when it has another shape.</summary>
+    public static DirectPath? TryCreateRelative(string expression) => Parse(expression, resourceType: null);
+
+    private static DirectPath? Parse(string expression, string? resourceType)
     {
         var parsed = new List<Step[]>();
         foreach (var branch in FhirPathUnion.Split(expression))
         {
             if (TryParseBranch(branch, resourceType) is not { } steps)
-            {
-                return null;
-            }
-
-            parsed.Add(steps);
-        }
-
-        return parsed.Count == 0 ? null : new DirectPath([.. parsed]);
-    }
-
-    /// <summary>A direct evaluator for an expression relative to an element (a composite's component:
-    /// <c>code</c>, <c>value.as(Quantity)</c>), or null when it has another shape.</summary>
-    public static DirectPath? TryCreateRelative(string expression)
-    {
-        var parsed = new List<Step[]>();
-        foreach (var branch in FhirPathUnion.Split(expression))
-        {
-            if (TryParseBranch(branch, resourceType: null) is not { } steps)
             {
                 return null;
             }
