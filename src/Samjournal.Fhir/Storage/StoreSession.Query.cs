@@ -154,10 +154,7 @@ internal sealed partial class StoreSession
     /// </summary>
     private string? MatchedKeysSql(Binder bind, short typeId, SearchClause clause)
     {
-        if (clause.Kind is not (ClauseKind.Token or ClauseKind.String or ClauseKind.Reference or ClauseKind.Uri
-                or ClauseKind.Date or ClauseKind.Number or ClauseKind.Quantity)
-            || clause.Modifier is "not" or "not-in" || (clause.Modifier == "missing" && clause.Values[0] == "true")
-            || !_store.TryParamId(typeId, clause.Param, out var paramId))
+        if (IndexTable(clause.Kind) is null || MatchesAbsence(clause) || !_store.TryParamId(typeId, clause.Param, out var paramId))
         {
             return null;
         }
@@ -166,49 +163,56 @@ internal sealed partial class StoreSession
         return $"SELECT DISTINCT x.res_key FROM {table} x WHERE x.param_id = {param} AND ({condition})";
     }
 
+    /// <summary>The single-value index table of a clause kind, or null for kinds that have none.</summary>
+    private static string? IndexTable(ClauseKind kind) => kind switch
+    {
+        ClauseKind.Token => "idx_token",
+        ClauseKind.String => "idx_string",
+        ClauseKind.Reference => "idx_reference",
+        ClauseKind.Uri => "idx_uri",
+        ClauseKind.Date => "idx_date",
+        ClauseKind.Number => "idx_number",
+        ClauseKind.Quantity => "idx_quantity",
+        _ => null,
+    };
+
+    /// <summary>The clause matches resources without a matching index row: <c>:missing=true</c>, and
+    /// <c>:not</c>/<c>:not-in</c>, which include having no value at all (search.html#token).</summary>
+    private static bool MatchesAbsence(SearchClause clause) =>
+        clause.Modifier is "not" or "not-in" || (clause.Modifier == "missing" && clause.Values[0] == "true");
+
     /// <summary>The index table, bound parameter key and condition (over alias x) of a clause on a
     /// single-value index, and whether it matches resources that have no such row.</summary>
     private (string Table, string Param, string Condition, bool Negated) IndexCondition(Binder bind, int paramId, SearchClause clause)
     {
-        var table = clause.Kind switch
-        {
-            ClauseKind.Token => "idx_token",
-            ClauseKind.String => "idx_string",
-            ClauseKind.Reference => "idx_reference",
-            ClauseKind.Uri => "idx_uri",
-            ClauseKind.Date => "idx_date",
-            ClauseKind.Number => "idx_number",
-            ClauseKind.Quantity => "idx_quantity",
-            _ => throw new ArgumentOutOfRangeException(nameof(clause), clause.Kind, "unsupported clause kind"),
-        };
+        var table = IndexTable(clause.Kind) ?? throw new ArgumentOutOfRangeException(nameof(clause), clause.Kind, "unsupported clause kind");
         var param = bind.Value(paramId);
         if (clause.Modifier == "missing")
         {
             // :missing=true: no value indexed for the parameter at all; false: at least one.
-            return (table, param, "1 = 1", clause.Values[0] == "true");
+            return (table, param, "1 = 1", MatchesAbsence(clause));
         }
 
-        var (_, alternatives) = clause.Kind switch
+        IEnumerable<string> alternatives = clause.Kind switch
         {
-            ClauseKind.Token when clause.Modifier == "text" => ("idx_token", clause.Values.Select(v => TextCondition(bind, v))),
-            ClauseKind.Token when clause.Modifier == "of-type" => ("idx_token", clause.Values.Select(v => OfTypeCondition(bind, v))),
-            ClauseKind.Token when clause.ValueSetCodes is not null => ("idx_token", new[] { MembershipCondition(bind, clause.ValueSetCodes) }),
-            ClauseKind.Token => ("idx_token", clause.Values.Select(v => TokenCondition(bind, v))),
-            ClauseKind.String => ("idx_string", clause.Values.Select(v => StringCondition(bind, clause.Modifier, v))),
-            ClauseKind.Reference when clause.Modifier == "identifier" => ("idx_reference", clause.Values.Select(v => ReferenceIdentifierCondition(bind, v))),
-            ClauseKind.Reference when clause.Modifier is not null => ("idx_reference", clause.Values.Select(v => ReferenceCondition(bind, v.Contains('/', StringComparison.Ordinal) ? v : clause.Modifier + "/" + v))),
-            ClauseKind.Reference => ("idx_reference", clause.Values.Select(v => ReferenceCondition(bind, v))),
-            ClauseKind.Uri when clause.Modifier == "below" => ("idx_uri", clause.Values.Select(v => $"x.uri LIKE {bind.Value(EscapeLike(v) + "%")} ESCAPE '\\'")),
-            ClauseKind.Uri when clause.Modifier == "above" => ("idx_uri", clause.Values.Select(v => $"substr({bind.Value(v)}, 1, length(x.uri)) = x.uri")),
-            ClauseKind.Uri => ("idx_uri", clause.Values.Select(v => $"x.uri = {bind.Value(v)}")),
-            ClauseKind.Date => ("idx_date", clause.DateRanges.Select(d => DateCondition(bind, d))),
-            ClauseKind.Number => ("idx_number", clause.Numbers.Select(n => NumberCondition(bind, n))),
-            ClauseKind.Quantity => ("idx_quantity", clause.Numbers.Select(n => QuantityCondition(bind, n))),
+            ClauseKind.Token when clause.Modifier == "text" => clause.Values.Select(v => TextCondition(bind, v)),
+            ClauseKind.Token when clause.Modifier == "of-type" => clause.Values.Select(v => OfTypeCondition(bind, v)),
+            ClauseKind.Token when clause.ValueSetCodes is not null => new[] { MembershipCondition(bind, clause.ValueSetCodes) },
+            ClauseKind.Token => clause.Values.Select(v => TokenCondition(bind, v)),
+            ClauseKind.String => clause.Values.Select(v => StringCondition(bind, clause.Modifier, v)),
+            ClauseKind.Reference when clause.Modifier == "identifier" => clause.Values.Select(v => ReferenceIdentifierCondition(bind, v)),
+            ClauseKind.Reference when clause.Modifier is not null => clause.Values.Select(v => ReferenceCondition(bind, v.Contains('/', StringComparison.Ordinal) ? v : clause.Modifier + "/" + v)),
+            ClauseKind.Reference => clause.Values.Select(v => ReferenceCondition(bind, v)),
+            ClauseKind.Uri when clause.Modifier == "below" => clause.Values.Select(v => $"x.uri LIKE {bind.Value(EscapeLike(v) + "%")} ESCAPE '\\'"),
+            ClauseKind.Uri when clause.Modifier == "above" => clause.Values.Select(v => $"substr({bind.Value(v)}, 1, length(x.uri)) = x.uri"),
+            ClauseKind.Uri => clause.Values.Select(v => $"x.uri = {bind.Value(v)}"),
+            ClauseKind.Date => clause.DateRanges.Select(d => DateCondition(bind, d)),
+            ClauseKind.Number => clause.Numbers.Select(n => NumberCondition(bind, n)),
+            ClauseKind.Quantity => clause.Numbers.Select(n => QuantityCondition(bind, n)),
             _ => throw new ArgumentOutOfRangeException(nameof(clause), clause.Kind, "unsupported clause kind"),
         };
 
-        // :not and :not-in (tokens): no value of the parameter matches, which includes having none (search.html#token).
-        return (table, param, string.Join(" OR ", alternatives), clause.Modifier is "not" or "not-in");
+        return (table, param, string.Join(" OR ", alternatives), MatchesAbsence(clause));
     }
 
     // Clauses are uncorrelated IN subqueries, so the database can drive the search from the index of
