@@ -23,7 +23,7 @@ public static class RecordServices
         services.AddHostedService<StoreInitializer>();
         services.AddHostedService(sp => new ReindexWorker(sp.GetRequiredService<FhirEngine>(), reindex ?? new ReindexOptions(), sp.GetService<TimeProvider>() ?? TimeProvider.System));
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
-        services.AddScoped(sp => new ScopedRepository(sp.GetRequiredService<FhirEngine>(), sp.GetService<Caller>() ?? Caller.Development));
+        services.AddScoped(sp => new ScopedRepository(sp.GetRequiredService<FhirEngine>(), sp.GetService<Caller>() ?? Caller.SystemInternal("development")));
         return services;
     }
 
