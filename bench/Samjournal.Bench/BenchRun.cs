@@ -34,6 +34,7 @@ internal static class BenchRun
         var postgresSettings = "";
         if (options.ServerUrl is not null)
         {
+            await BenchToken.AuthorizeAsync(http, options.ServerUrl);
             results.Add(await MeasureAsync(http, options.ServerUrl, "External server", "", work, options.Volume, options, null, null));
         }
         else

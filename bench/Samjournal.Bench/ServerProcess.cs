@@ -71,6 +71,7 @@ internal sealed class ServerProcess : IAsyncDisposable
                 using var response = await http.GetAsync($"{baseUrl}/health/ready");
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
+                    await BenchToken.AuthorizeAsync(http, baseUrl);
                     return server;
                 }
             }

@@ -151,6 +151,8 @@ internal static class FhirEndpoints
             throw FhirError.BadRequest($"Only a batch or transaction Bundle can be posted to the base; this is a {resource.TypeName}.", "Resource.resourceType");
         }
 
+        await Auth.FhirAccessGate.CheckBundleAsync(http, bundle);
+
         var response = await repo.ProcessBundleAsync(bundle, FhirHttp.BaseUrl(http.Request), FhirHttp.PrefersStrictHandling(http.Request), http.RequestAborted);
         await FhirHttp.WriteResourceAsync(http, response);
     }

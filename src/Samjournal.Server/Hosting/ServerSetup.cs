@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Samjournal.Access;
 using Samjournal.Fhir.Storage;
 using Samjournal.Access.Validation;
+using Samjournal.Server.Auth;
 using Samjournal.Server.FhirApi;
 using FhirError = Samjournal.Fhir.Errors.FhirOperationException;
 
@@ -43,6 +44,7 @@ public static class ServerSetup
         builder.Services.AddFhirValidation(warmUpAtStartup: config.GetValue("Fhir:WarmUpValidator", true));
         builder.Services.AddExceptionHandler<FhirErrorHandling>();
         builder.Services.AddProblemDetails();
+        builder.AddSamjournalAuth();
         if (config.GetValue("Seed:Demo", true))
         {
             builder.Services.AddHostedService<DemoSeeder>();
@@ -66,6 +68,7 @@ public static class ServerSetup
             }
         });
 
+        app.UseSamjournalAuth();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         app.MapFhirApi();

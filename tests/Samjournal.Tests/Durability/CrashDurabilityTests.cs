@@ -29,7 +29,7 @@ public sealed class CrashDurabilityTests(ITestOutputHelper output)
         var acknowledged = new ConcurrentDictionary<string, string>();
         using (var server = await ServerProcess.StartAsync(provider, connectionString, workingDirectory))
         {
-            using var client = new HttpClient { BaseAddress = server.BaseAddress };
+            using var client = server.CreateClient();
             using var stop = new CancellationTokenSource();
             var writers = Enumerable.Range(0, 4).Select(w => Task.Run(async () =>
             {
@@ -66,7 +66,7 @@ public sealed class CrashDurabilityTests(ITestOutputHelper output)
 
         output.WriteLine($"{provider}: {acknowledged.Count} writes acknowledged before the kill.");
         using var restarted = await ServerProcess.StartAsync(provider, connectionString, workingDirectory);
-        using var reader = new HttpClient { BaseAddress = restarted.BaseAddress };
+        using var reader = restarted.CreateClient();
         foreach (var (id, family) in acknowledged)
         {
             var response = await reader.GetAsync($"Patient/{id}");

@@ -18,6 +18,18 @@ public sealed class ServerProcess : IDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>An access token of the demo system client (system/*.cruds), fetched at start: each
+    /// process signs with its own ephemeral key, so a restarted server needs a new one.</summary>
+    public string Token { get; private set; } = "";
+
+    /// <summary>A client at the FHIR base that sends <see cref="Token"/>.</summary>
+    public HttpClient CreateClient()
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token);
+        return client;
+    }
+
     public static async Task<ServerProcess> StartAsync(string provider, string connectionString, string workingDirectory)
     {
         var port = FreePort();
@@ -53,6 +65,7 @@ public sealed class ServerProcess : IDisposable
             {
                 if ((await client.GetAsync($"http://127.0.0.1:{port}/health/ready")).StatusCode == HttpStatusCode.OK)
                 {
+                    server.Token = await TokenAsync(client, port);
                     return server;
                 }
             }
@@ -82,6 +95,20 @@ public sealed class ServerProcess : IDisposable
     {
         Kill();
         _process.Dispose();
+    }
+
+    private static async Task<string> TokenAsync(HttpClient client, int port)
+    {
+        using var response = await client.PostAsync($"http://127.0.0.1:{port}/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = Infrastructure.SamjournalHost.DemoClientId,
+            ["client_secret"] = Infrastructure.SamjournalHost.DemoClientSecret,
+            ["scope"] = "system/*.cruds",
+        }));
+        response.EnsureSuccessStatusCode();
+        using var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return body.RootElement.GetProperty("access_token").GetString()!;
     }
 
     private static int FreePort()

@@ -17,6 +17,14 @@ public abstract class SamjournalHost : IAsyncLifetime
 
     public Uri BaseAddress { get; private set; } = null!;
 
+    /// <summary>The server root (the token endpoint is at <c>connect/token</c> under it).</summary>
+    public Uri Root { get; private set; } = null!;
+
+    /// <summary>The demo system client the embedded server knows (Auth:DemoClient defaults).</summary>
+    public const string DemoClientId = "samjournal-demo";
+    public const string DemoClientSecret = "demo-secret";
+    public const string DemoPassword = "demo";
+
     public IServiceProvider Services => _app!.Services;
 
     public abstract string Backend { get; }
@@ -41,9 +49,58 @@ public abstract class SamjournalHost : IAsyncLifetime
         _app = builder.Build().MapSamjournal();
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        BaseAddress = new Uri(address.TrimEnd('/') + "/fhir/");
-        Client = new HttpClient { BaseAddress = BaseAddress };
-        Client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/fhir+json"));
+        Root = new Uri(address.TrimEnd('/') + "/");
+        BaseAddress = new Uri(Root, "fhir/");
+        Client = AuthorizedClient(await TokenAsync(new()
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = DemoClientId,
+            ["client_secret"] = DemoClientSecret,
+            ["scope"] = "system/*.cruds",
+        }));
+    }
+
+    /// <summary>A client acting as demo user <paramref name="username"/> (password grant, demo mode).</summary>
+    public async Task<HttpClient> ClientForAsync(string username, string scope = "user/*.cruds") =>
+        AuthorizedClient(await TokenForAsync(username, scope));
+
+    /// <summary>An access token for demo user <paramref name="username"/> (password grant, demo mode).</summary>
+    public Task<string> TokenForAsync(string username, string scope = "user/*.cruds") => TokenAsync(new()
+    {
+        ["grant_type"] = "password",
+        ["client_id"] = DemoClientId,
+        ["client_secret"] = DemoClientSecret,
+        ["username"] = username,
+        ["password"] = DemoPassword,
+        ["scope"] = scope,
+    });
+
+    /// <summary>Posts <paramref name="form"/> to the token endpoint and returns the access token;
+    /// fails the test with the server's answer when there is none.</summary>
+    public async Task<string> TokenAsync(Dictionary<string, string> form)
+    {
+        using var http = new HttpClient();
+        using var response = await http.PostAsync(new Uri(Root, "connect/token"), new FormUrlEncodedContent(form));
+        var body = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"The token endpoint answered {(int)response.StatusCode}: {body}");
+        }
+
+        return System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("access_token").GetString()!;
+    }
+
+    /// <summary>A FHIR JSON client at the FHIR base that sends <paramref name="token"/> as its bearer token.</summary>
+    public HttpClient AuthorizedClient(string? token)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress };
+        client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/fhir+json"));
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return client;
     }
 
     protected virtual void ConfigureBuilder(WebApplicationBuilder builder)
