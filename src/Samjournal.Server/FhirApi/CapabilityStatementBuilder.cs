@@ -8,7 +8,7 @@ namespace Samjournal.Server.FhirApi;
 /// The CapabilityStatement at /fhir/metadata. It states what this server really does, no more:
 /// clients and tests read it to decide what to call.
 /// </summary>
-internal sealed class CapabilityStatementBuilder(TimeProvider time)
+internal sealed class CapabilityStatementBuilder(TimeProvider time, Auth.AuthOptions? auth = null)
 {
     private static readonly CapabilityStatement.TypeRestfulInteraction[] TypeInteractions =
     [
@@ -76,6 +76,28 @@ internal sealed class CapabilityStatementBuilder(TimeProvider time)
         return operations;
     }
 
+    /// <summary>SMART App Launch: the service, and where the embedded server's endpoints are
+    /// (an external provider's are in its discovery document, named by smart-configuration).</summary>
+    private CapabilityStatement.SecurityComponent Security(string baseUrl)
+    {
+        var security = new CapabilityStatement.SecurityComponent
+        {
+            Cors = false,
+            Service = [new CodeableConcept("http://terminology.hl7.org/CodeSystem/restful-security-service", "SMART-on-FHIR", "SMART-on-FHIR")],
+            Description = "OAuth 2.0 bearer tokens (SMART App Launch 2.0); see .well-known/smart-configuration under this base.",
+        };
+        if (auth is null || auth.Embedded)
+        {
+            var root = baseUrl[..^"/fhir".Length];
+            var uris = new Extension { Url = "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris" };
+            uris.Extension.Add(new Extension("token", new FhirUri(root + Auth.EmbeddedServer.TokenPath)));
+            uris.Extension.Add(new Extension("authorize", new FhirUri(root + Auth.EmbeddedServer.AuthorizePath)));
+            security.Extension.Add(uris);
+        }
+
+        return security;
+    }
+
     public CapabilityStatement Build(string baseUrl, SearchParameterCatalog? catalog = null)
     {
         var rest = new CapabilityStatement.RestComponent
@@ -87,6 +109,7 @@ internal sealed class CapabilityStatementBuilder(TimeProvider time)
                 new() { Code = CapabilityStatement.SystemRestfulInteraction.Batch },
                 new() { Code = CapabilityStatement.SystemRestfulInteraction.HistorySystem },
             ],
+            Security = Security(baseUrl),
         };
 
         catalog ??= SearchParameterCatalog.Instance;

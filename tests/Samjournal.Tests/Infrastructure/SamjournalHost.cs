@@ -35,6 +35,10 @@ public abstract class SamjournalHost : IAsyncLifetime
 
     protected virtual bool SeedDemo => false;
 
+    /// <summary>Whether <see cref="Client"/> signs in as the demo system client at start; a host that
+    /// trusts an external authority has no token endpoint of its own.</summary>
+    protected virtual bool SignInAtStart => true;
+
     public async Task InitializeAsync()
     {
         var settings = await DatabaseSettingsAsync();
@@ -51,7 +55,7 @@ public abstract class SamjournalHost : IAsyncLifetime
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Root = new Uri(address.TrimEnd('/') + "/");
         BaseAddress = new Uri(Root, "fhir/");
-        Client = AuthorizedClient(await TokenAsync(new()
+        Client = !SignInAtStart ? AuthorizedClient(null) : AuthorizedClient(await TokenAsync(new()
         {
             ["grant_type"] = "client_credentials",
             ["client_id"] = DemoClientId,
