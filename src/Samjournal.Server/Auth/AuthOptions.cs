@@ -37,6 +37,14 @@ internal sealed record AuthOptions(
             smart.Add(new SmartClient(DefaultSmartClientId, ["http://127.0.0.1/callback", "http://localhost/callback"]));
         }
 
+        // Tokens fetched over plain HTTP can be read and replayed by anyone on the path; only a
+        // provider on this machine (tests, a local broker) may be reached without TLS.
+        if (!string.IsNullOrWhiteSpace(authority)
+            && (!Uri.TryCreate(authority, UriKind.Absolute, out var issuer) || (issuer.Scheme != Uri.UriSchemeHttps && !(issuer.Scheme == Uri.UriSchemeHttp && issuer.IsLoopback))))
+        {
+            throw new InvalidOperationException($"Auth:Authority '{authority}' must be an https:// issuer URL (http:// only on loopback).");
+        }
+
         return new AuthOptions(
             string.IsNullOrWhiteSpace(authority) ? null : authority.TrimEnd('/') + "/",
             section["Audience"] is { Length: > 0 } audience ? audience : "samjournal",
