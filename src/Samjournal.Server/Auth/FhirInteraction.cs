@@ -31,6 +31,9 @@ internal sealed record FhirInteraction(string Name, string Type, SmartPermission
                 return Bundle;
             case 1 when parts[0] == "metadata" && get:
                 return Public;
+            case 1 when parts[0].StartsWith('$'):
+                // System-level operations ($verify-audit-trail): only a wildcard grant of everything.
+                return Unknown();
             case 1 when parts[0] == "_history" && get:
                 return new("history-system", "*", SmartPermission.Search);
             case 1:
@@ -65,6 +68,9 @@ internal sealed record FhirInteraction(string Name, string Type, SmartPermission
                 return new("history-instance", parts[0], SmartPermission.Read);
             case 3 when parts[2] == "$everything" && parts[0] == "Patient":
                 return new("everything", "*", SmartPermission.Search);
+            case 3 when parts[2] == "$access-log" && parts[0] == "Patient" && get:
+                // The patient's access log is a list of AuditEvents about them.
+                return new("patient-access-log", "AuditEvent", SmartPermission.Read);
             case 3 when parts[2] == "$reindex-status" && get:
                 return new("reindex-status", parts[0], SmartPermission.Read);
             case 3 when parts[0] == "Patient" && get && char.IsAsciiLetterUpper(parts[2][0]):

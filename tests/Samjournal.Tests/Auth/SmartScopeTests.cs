@@ -49,6 +49,8 @@ public sealed class SmartScopeTests
     [InlineData("GET", "/Patient/1/$everything", "everything", "*", "Search")]
     [InlineData("POST", "/Patient/1/$validate", "validate", "Patient", "Read")]
     [InlineData("GET", "/SearchParameter/1/$reindex-status", "reindex-status", "SearchParameter", "Read")]
+    [InlineData("GET", "/Patient/1/$access-log", "patient-access-log", "AuditEvent", "Read")]
+    [InlineData("POST", "/$verify-audit-trail", "unknown", "*", null)]
     [InlineData("POST", "/", "batch-transaction", "*", null)]
     [InlineData("GET", "/Patient/1/$something-new/x", "unknown", "*", null)]
     public void Each_FHIR_interaction_needs_its_permission(string method, string path, string name, string type, string? permission)
