@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Samjournal.Access.Repository;
 using Samjournal.Fhir.Interactions;
@@ -23,7 +24,19 @@ public static class RecordServices
         services.AddHostedService<StoreInitializer>();
         services.AddHostedService(sp => new ReindexWorker(sp.GetRequiredService<FhirEngine>(), reindex ?? new ReindexOptions(), sp.GetService<TimeProvider>() ?? TimeProvider.System));
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
-        services.AddScoped(sp => new ScopedRepository(sp.GetRequiredService<FhirEngine>(), sp.GetService<Caller>() ?? Caller.SystemInternal("development")));
+        services.TryAddSingleton(new Audit.AuditOptions());
+        services.AddSingleton(sp => new Audit.AuditTrail(
+            sp.GetRequiredService<SqlStore>(), sp.GetService<TimeProvider>() ?? TimeProvider.System,
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Audit.AuditTrail>>()));
+        services.AddSingleton<Audit.IAuditTrail>(sp => sp.GetRequiredService<Audit.AuditTrail>());
+        services.AddSingleton(sp => new Audit.AuditChainer(
+            sp.GetRequiredService<SqlStore>(), sp.GetRequiredService<Audit.AuditOptions>(), sp.GetService<TimeProvider>() ?? TimeProvider.System,
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Audit.AuditChainer>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<Audit.AuditChainer>());
+        services.AddScoped(sp => new ScopedRepository(
+            sp.GetRequiredService<FhirEngine>(), sp.GetRequiredService<SqlStore>(), sp.GetRequiredService<Audit.AuditTrail>(),
+            sp.GetRequiredService<Audit.AuditChainer>(), sp.GetRequiredService<Audit.AuditOptions>(),
+            sp.GetService<Caller>() ?? Caller.SystemInternal("development")));
         return services;
     }
 

@@ -11,7 +11,7 @@ namespace Samjournal.Fhir.Interactions;
 /// database transaction: all entries succeed and commit, or the first failure rolls back all of
 /// them and the client gets that failure, naming the entry. A batch runs each entry on its own.
 /// </summary>
-internal sealed class BundleProcessor(FhirEngine engine, string baseUrl, bool strictSearch)
+internal sealed class BundleProcessor(FhirEngine engine, RequestContext request, string baseUrl, bool strictSearch)
 {
     public async Task<Bundle> TransactionAsync(ResourceWriter writer, Bundle bundle, CancellationToken ct)
     {
@@ -70,6 +70,7 @@ internal sealed class BundleProcessor(FhirEngine engine, string baseUrl, bool st
             try
             {
                 entry.Outcome = await engine.WriteAsync(
+                    request,
                     async writer =>
                     {
                         await ResolveIdentityAsync(writer, entry, ct);
@@ -173,6 +174,7 @@ internal sealed class BundleProcessor(FhirEngine engine, string baseUrl, bool st
                 var parameters = SearchParameters.FromQueryString(entry.Criteria);
                 var search = SearchParameters.Parse(entry.Type, parameters, strictSearch, compartment: null, writer.Catalog);
                 var result = await FhirEngine.SearchAsync(writer.Session, search.Request, afterFirstStatement: null, ct);
+                writer.AuditRead("search-type", $"{entry.Type}?{entry.Criteria}", result.Page.Matches.Concat(result.Included));
                 var searchset = Searchset.Build(baseUrl.TrimEnd('/'), entry.Type, parameters, search, result);
                 return new WriteOutcome(HttpStatusCode.OK, null, entry.Method == Bundle.HTTPVerb.GET ? searchset : null);
             case Bundle.HTTPVerb.GET or Bundle.HTTPVerb.HEAD:
@@ -188,6 +190,7 @@ internal sealed class BundleProcessor(FhirEngine engine, string baseUrl, bool st
                     throw FhirOperationException.Gone($"{entry.Type}/{entry.Id} is deleted.");
                 }
 
+                writer.AuditRead(entry.Version is null ? "read" : "vread", entry.Version is null ? $"{entry.Type}/{entry.Id}" : $"{entry.Type}/{entry.Id}/_history/{entry.Version}", [read]);
                 return new WriteOutcome(HttpStatusCode.OK, read, entry.Method == Bundle.HTTPVerb.GET ? FhirEngine.ParseStored(read) : null);
             default:
                 throw FhirOperationException.BadRequest($"Entry {entry.Index}: method {entry.Method} is not supported in bundles.");

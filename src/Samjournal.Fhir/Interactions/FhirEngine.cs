@@ -104,34 +104,34 @@ internal sealed partial class FhirEngine
         return new SearchResult(page, includes.Included, includes.Truncated, total);
     }
 
-    public Task<WriteOutcome> CreateAsync(Resource resource, string? ifNoneExist, CancellationToken ct) =>
-        WriteAsync(w => Operations.CreateAsync(w, resource, ifNoneExist, ct), ct);
+    public Task<WriteOutcome> CreateAsync(RequestContext request, Resource resource, string? ifNoneExist, CancellationToken ct) =>
+        WriteAsync(request, w => Operations.CreateAsync(w, resource, ifNoneExist, ct), ct);
 
-    public Task<WriteOutcome> UpdateAsync(string type, string id, Resource resource, int? ifMatch, CancellationToken ct) =>
-        WriteAsync(w => Operations.UpdateAsync(w, type, id, resource, ifMatch, ct), ct);
+    public Task<WriteOutcome> UpdateAsync(RequestContext request, string type, string id, Resource resource, int? ifMatch, CancellationToken ct) =>
+        WriteAsync(request, w => Operations.UpdateAsync(w, type, id, resource, ifMatch, ct), ct);
 
-    public Task<WriteOutcome> ConditionalUpdateAsync(string type, string criteria, Resource resource, int? ifMatch, CancellationToken ct) =>
-        WriteAsync(w => Operations.ConditionalUpdateAsync(w, type, criteria, resource, ifMatch, ct), ct);
+    public Task<WriteOutcome> ConditionalUpdateAsync(RequestContext request, string type, string criteria, Resource resource, int? ifMatch, CancellationToken ct) =>
+        WriteAsync(request, w => Operations.ConditionalUpdateAsync(w, type, criteria, resource, ifMatch, ct), ct);
 
-    public Task<WriteOutcome> DeleteAsync(string type, string id, int? ifMatch, CancellationToken ct) =>
-        WriteAsync(w => Operations.DeleteAsync(w, type, id, ifMatch, ct), ct);
+    public Task<WriteOutcome> DeleteAsync(RequestContext request, string type, string id, int? ifMatch, CancellationToken ct) =>
+        WriteAsync(request, w => Operations.DeleteAsync(w, type, id, ifMatch, ct), ct);
 
-    public Task<WriteOutcome> ConditionalDeleteAsync(string type, string criteria, CancellationToken ct) =>
-        WriteAsync(w => Operations.ConditionalDeleteAsync(w, type, criteria, ct), ct);
+    public Task<WriteOutcome> ConditionalDeleteAsync(RequestContext request, string type, string criteria, CancellationToken ct) =>
+        WriteAsync(request, w => Operations.ConditionalDeleteAsync(w, type, criteria, ct), ct);
 
-    public Task<WriteOutcome> PatchAsync(string type, string id, PatchDocument patch, int? ifMatch, CancellationToken ct) =>
-        WriteAsync(w => Operations.PatchAsync(w, type, id, patch, ifMatch, ct), ct);
+    public Task<WriteOutcome> PatchAsync(RequestContext request, string type, string id, PatchDocument patch, int? ifMatch, CancellationToken ct) =>
+        WriteAsync(request, w => Operations.PatchAsync(w, type, id, patch, ifMatch, ct), ct);
 
     /// <summary>Processes a batch or transaction Bundle; <paramref name="baseUrl"/> is this
     /// server's FHIR base, so absolute request URLs and fullUrls on it are understood.
     /// <paramref name="strictSearch"/>: the request said <c>Prefer: handling=strict</c>, so search
     /// entries refuse parameters they cannot answer instead of ignoring them.</summary>
-    public async Task<Bundle> ProcessBundleAsync(Bundle bundle, string baseUrl, bool strictSearch, CancellationToken ct)
+    public async Task<Bundle> ProcessBundleAsync(RequestContext request, Bundle bundle, string baseUrl, bool strictSearch, CancellationToken ct)
     {
-        var processor = new BundleProcessor(this, baseUrl, strictSearch);
+        var processor = new BundleProcessor(this, request, baseUrl, strictSearch);
         return bundle.Type switch
         {
-            Bundle.BundleType.Transaction => await WriteAsync(w => processor.TransactionAsync(w, bundle, ct), ct),
+            Bundle.BundleType.Transaction => await WriteAsync(request, w => processor.TransactionAsync(w, bundle, ct), ct),
             Bundle.BundleType.Batch => await processor.BatchAsync(bundle, ct),
             _ => throw FhirOperationException.BadRequest($"Only batch and transaction Bundles can be posted to the base; this one is '{bundle.Type?.ToString() ?? "untyped"}'.", "Bundle.type"),
         };
@@ -139,7 +139,7 @@ internal sealed partial class FhirEngine
 
     /// <summary>Runs <paramref name="work"/> in one write transaction and commits it; any
     /// exception rolls everything back.</summary>
-    internal async Task<T> WriteAsync<T>(Func<ResourceWriter, Task<T>> work, CancellationToken ct)
+    internal async Task<T> WriteAsync<T>(RequestContext? request, Func<ResourceWriter, Task<T>> work, CancellationToken ct)
     {
         var (catalog, generation) = _registry.EnterWrite();
         try
@@ -148,7 +148,7 @@ internal sealed partial class FhirEngine
             bool searchParametersChanged;
             await using (var session = await _store.WriteAsync(ct))
             {
-                var writer = new ResourceWriter(session, _time, _hooks, _logger) { Catalog = catalog, Registry = _registry };
+                var writer = new ResourceWriter(session, _time, _hooks, _logger) { Catalog = catalog, Registry = _registry, Request = request };
                 result = await work(writer);
                 await session.CommitAsync(ct);
                 searchParametersChanged = writer.SearchParametersChanged;

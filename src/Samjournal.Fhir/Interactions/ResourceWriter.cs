@@ -22,6 +22,9 @@ internal sealed class ResourceWriter(StoreSession session, TimeProvider time, IR
     /// <summary>The store's custom parameters; null writes SearchParameters as plain resources.</summary>
     public Reindexing.SearchParameterRegistry? Registry { get; init; }
 
+    /// <summary>Whom the audit record of each write names; null only for the store's own upkeep.</summary>
+    public RequestContext? Request { get; init; }
+
     /// <summary>A SearchParameter was written or deleted: the catalog is reloaded after commit.</summary>
     public bool SearchParametersChanged { get; private set; }
 
@@ -56,7 +59,8 @@ internal sealed class ResourceWriter(StoreSession session, TimeProvider time, IR
         var compartment = PatientCompartment.PatientIds(resource, index).FirstOrDefault();
         var json = FhirFormat.ToJsonBytes(resource);
         var stored = new StoredVersion(type, id, version, resource.Meta.LastUpdated.Value, method, json);
-        await session.WriteAsync(new NewVersion(type, id, version, stored.LastUpdated, method, json, index, compartment), head, ct);
+        var patientKey = await session.WriteAsync(new NewVersion(type, id, version, stored.LastUpdated, method, json, index, compartment), head, ct);
+        Audit(method == VersionMethod.Create ? "C" : "U", method == VersionMethod.Create ? "create" : "update", stored, patientKey);
         if (custom is not null)
         {
             await QueueReindexAsync(custom, now, ct);
@@ -88,6 +92,7 @@ internal sealed class ResourceWriter(StoreSession session, TimeProvider time, IR
 
         var now = TruncateToMicros(time.GetUtcNow());
         await session.WriteAsync(new NewVersion(type, id, version, now, VersionMethod.Delete, null, null, null), head, ct);
+        Audit("D", "delete", new StoredVersion(type, id, version, now, VersionMethod.Delete, null), head.Value.Compartment);
         if (type == "SearchParameter" && Registry is not null)
         {
             // Retired: searches stop using it after commit; an unfinished reindex of it stops.
@@ -126,6 +131,33 @@ internal sealed class ResourceWriter(StoreSession session, TimeProvider time, IR
         }
 
         await session.QueueJobAsync(custom.ResourceId, custom.Definition, now, ct);
+    }
+
+    /// <summary>The audit record of a write, in the write's own transaction: both commit, or neither.</summary>
+    private void Audit(string action, string interaction, StoredVersion written, long? patientKey)
+    {
+        if (Request is { } request)
+        {
+            session.AppendAudit(request.Actor.Row(
+                time.GetUtcNow(), action, interaction, $"{written.Type}/{written.Id}/_history/{written.Version}", patientKey));
+        }
+    }
+
+    /// <summary>Audit records of what a read inside this transaction disclosed (batch and
+    /// transaction GET entries): one per patient whose record it showed.</summary>
+    public void AuditRead(string interaction, string what, IEnumerable<StoredVersion> disclosed)
+    {
+        if (Request is not { } request)
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        var patients = disclosed.Select(v => v.CompartmentKey).Distinct().ToList();
+        foreach (var patient in patients.Count == 0 ? [null] : patients)
+        {
+            session.AppendAudit(request.Actor.Row(now, "R", interaction, what, patient));
+        }
     }
 
     /// <summary>Checks an If-Match version against the head; a mismatch is a 412, never a lost update.</summary>

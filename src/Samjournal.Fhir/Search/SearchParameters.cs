@@ -68,7 +68,12 @@ public static class SearchParameters
         var sort = Last(parameters, "_sort") is { } sortText ? SortKey.Parse(type, sortText, strict, ignored, catalog) : [];
         var cursor = Last(parameters, "_page") is { Length: > 0 } token ? PageCursor.Decode(token, type, sort) : null;
         var includes = IncludeParser.Parse(type, parameters, strict, ignored, catalog);
-        var request = new SearchRequest(type, clauses, (int)count, WithMatches: !countOnly, total, includes, IncludeLimit) { Sort = sort, Cursor = cursor };
+        var request = new SearchRequest(type, clauses, (int)count, WithMatches: !countOnly, total, includes, IncludeLimit)
+        {
+            Sort = sort,
+            Cursor = cursor,
+            Query = (compartment is null ? type : $"Patient/{compartment}/{type}") + "?" + string.Join("&", parameters.Select(p => p.Key + "=" + p.Value)),
+        };
         return new ParsedSearch(request, ignored, summary, elements);
     }
 

@@ -36,6 +36,9 @@ public sealed record SearchRequest(
 
     /// <summary>Where the page starts; null for the first page.</summary>
     public PageCursor? Cursor { get; init; }
+
+    /// <summary>The search as the client asked it (<c>Type?name=value&amp;...</c>), for its audit record.</summary>
+    public string? Query { get; init; }
 }
 
 /// <summary>The page, the included resources (each once, none of them a match), the includes that

@@ -19,7 +19,10 @@ internal sealed class PendingWrites
     /// <summary>Index rows per resource key: a later write of the same key in the session replaces them.</summary>
     public Dictionary<long, Dictionary<TableLayout, List<object?[]>>> IndexRows { get; } = [];
 
-    public bool IsEmpty => HeadInserts.Count == 0 && HeadUpdates.Count == 0 && Versions.Count == 0 && IndexRows.Count == 0;
+    /// <summary>Audit rows (<see cref="AuditRow.ToColumns"/>), committed with the writes they record.</summary>
+    public List<object?[]> AuditRows { get; } = [];
+
+    public bool IsEmpty => HeadInserts.Count == 0 && HeadUpdates.Count == 0 && Versions.Count == 0 && IndexRows.Count == 0 && AuditRows.Count == 0;
 
     public void Clear()
     {
@@ -27,6 +30,7 @@ internal sealed class PendingWrites
         HeadUpdates.Clear();
         Versions.Clear();
         IndexRows.Clear();
+        AuditRows.Clear();
     }
 
     public IEnumerable<object?[]> RowsOf(TableLayout table) =>

@@ -23,6 +23,22 @@ internal static class Schema
         END $$;
         """;
 
+    private const string PostgresAppendOnly = """
+        CREATE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'the audit trail is append-only'; END $$;
+        CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
+            FOR EACH ROW EXECUTE FUNCTION audit_append_only();
+        CREATE TRIGGER audit_chain_append_only BEFORE UPDATE OR DELETE ON audit_chain
+            FOR EACH ROW EXECUTE FUNCTION audit_append_only();
+        """;
+
+    private const string SqliteAppendOnly = """
+        CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+        CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+        CREATE TRIGGER audit_chain_no_update BEFORE UPDATE ON audit_chain BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+        CREATE TRIGGER audit_chain_no_delete BEFORE DELETE ON audit_chain BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+        """;
+
     public static IReadOnlyList<string> Migrations(StoreProvider provider)
     {
         var pg = provider == StoreProvider.Postgres;
@@ -186,6 +202,31 @@ internal static class Schema
             CREATE INDEX ix_reference_compartment ON idx_reference (compartment_key, target_type_id, target_id);
             {(pg ? "CREATE STATISTICS st_token_value (mcv, dependencies) ON param_id, code, system FROM idx_token;" : "")}
             {(pg ? "DROP INDEX ix_string; CREATE INDEX ix_string ON idx_string (param_id, normalized text_pattern_ops);" : "")}
+            """,
+
+            // 8: the audit trail (helsepersonelloven § 21a, pasientjournalloven § 18). audit_log holds
+            // one row per attempt and patient; audit_chain links the rows into a SHA-256 hash chain
+            // after they commit (see AuditStore). tx is the inserting transaction on PostgreSQL: the
+            // chain follows (tx, seq), and a row joins it only once every older transaction has
+            // ended, so a transaction that commits late can never slip in behind the chain's end.
+            // Both tables refuse UPDATE and DELETE; anyone who gets around that (a superuser dropping
+            // the triggers) is caught by the chain.
+            $"""
+            CREATE TABLE audit_log (
+                seq {key},
+                tx BIGINT NOT NULL{(pg ? " DEFAULT (pg_current_xact_id()::text::bigint)" : " DEFAULT 0")},
+                recorded_us BIGINT NOT NULL,
+                actor_kind TEXT NOT NULL, actor_subject TEXT NOT NULL, actor_name TEXT, actor_hpr TEXT,
+                actor_role TEXT, actor_org TEXT, actor_unit TEXT, purpose TEXT NOT NULL,
+                action TEXT NOT NULL, interaction TEXT NOT NULL, what TEXT NOT NULL,
+                patient_key BIGINT, basis TEXT NOT NULL, outcome SMALLINT NOT NULL, detail TEXT);
+            CREATE INDEX ix_audit_order ON audit_log (tx, seq);
+            CREATE INDEX ix_audit_patient ON audit_log (patient_key, seq);
+            CREATE TABLE audit_chain (
+                pos BIGINT PRIMARY KEY,
+                seq BIGINT NOT NULL UNIQUE,
+                chain_hash {blob} NOT NULL);
+            {(pg ? PostgresAppendOnly : SqliteAppendOnly)}
             """,
         ];
     }

@@ -69,7 +69,10 @@ internal sealed partial class StoreSession
                 reader.GetInt32(3),
                 FromMicros(reader.GetInt64(4)),
                 (VersionMethod)reader.GetInt16(5),
-                (byte[])reader.GetValue(6));
+                (byte[])reader.GetValue(6))
+            {
+                CompartmentKey = reader.IsDBNull(7) ? null : reader.GetInt64(7),
+            };
             entries.Add(new EverythingEntry(stored, !reader.IsDBNull(7) && reader.GetInt64(7) == patientKey));
         }
 

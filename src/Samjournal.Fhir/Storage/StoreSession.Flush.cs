@@ -62,6 +62,8 @@ internal sealed partial class StoreSession
             {
                 await CopyAsync(table, _pending.RowsOf(table).ToList(), ct);
             }
+
+            await CopyAsync(TableLayout.AuditLog, _pending.AuditRows, ct);
         }
         else
         {
@@ -72,6 +74,8 @@ internal sealed partial class StoreSession
             {
                 await InsertAsync(table, _pending.RowsOf(table).ToList(), ct);
             }
+
+            await InsertAsync(TableLayout.AuditLog, _pending.AuditRows, ct);
         }
 
         _pending.Clear();

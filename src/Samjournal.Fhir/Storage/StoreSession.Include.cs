@@ -37,7 +37,7 @@ internal sealed partial class StoreSession
         if (!reverse)
         {
             // From the matches (sources) to what they reference (targets).
-            sql.Append("SELECT DISTINCT t.type_id, t.id, v.version, v.last_updated, v.method, v.body FROM idx_reference x")
+            sql.Append("SELECT DISTINCT t.type_id, t.id, v.version, v.last_updated, v.method, v.body, t.compartment_key FROM idx_reference x")
                 .Append(" JOIN resources t ON t.type_id = x.target_type_id AND t.id = x.target_id")
                 .Append(" JOIN resource_versions v ON v.res_key = t.res_key AND v.version = t.version")
                 .Append(" WHERE ").Append(ParamFilter(bind, anyParam, paramId))
@@ -50,7 +50,7 @@ internal sealed partial class StoreSession
         else
         {
             // From resources of the source type that reference the matches (targets).
-            sql.Append("SELECT DISTINCT t.type_id, t.id, v.version, v.last_updated, v.method, v.body FROM idx_reference x")
+            sql.Append("SELECT DISTINCT t.type_id, t.id, v.version, v.last_updated, v.method, v.body, t.compartment_key FROM idx_reference x")
                 .Append(" JOIN resources t ON t.res_key = x.res_key")
                 .Append(" JOIN resource_versions v ON v.res_key = t.res_key AND v.version = t.version")
                 .Append(" WHERE ").Append(ParamFilter(bind, anyParam, paramId)).Append($" AND x.target_id IN ({idList})")
@@ -72,7 +72,10 @@ internal sealed partial class StoreSession
                 reader.GetInt32(2),
                 FromMicros(reader.GetInt64(3)),
                 (VersionMethod)reader.GetInt16(4),
-                (byte[])reader.GetValue(5)));
+                (byte[])reader.GetValue(5))
+            {
+                CompartmentKey = reader.IsDBNull(6) ? null : reader.GetInt64(6),
+            });
         }
 
         return found;

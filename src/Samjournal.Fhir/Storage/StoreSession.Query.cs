@@ -11,7 +11,7 @@ internal sealed partial class StoreSession
     {
         await FlushAsync(ct);
         var sql = new StringBuilder(
-            "SELECT v.seq, v.type_id, r.id, v.version, v.last_updated, v.method, v.body FROM resource_versions v JOIN resources r ON r.res_key = v.res_key WHERE 1 = 1");
+            "SELECT v.seq, v.type_id, r.id, v.version, v.last_updated, v.method, v.body, v.compartment_key FROM resource_versions v JOIN resources r ON r.res_key = v.res_key WHERE 1 = 1");
         await using var cmd = Command("");
         if (query.Type is not null)
         {
@@ -71,7 +71,10 @@ internal sealed partial class StoreSession
                 reader.GetInt32(3),
                 FromMicros(reader.GetInt64(4)),
                 (VersionMethod)reader.GetInt16(5),
-                reader.IsDBNull(6) ? null : (byte[])reader.GetValue(6)));
+                reader.IsDBNull(6) ? null : (byte[])reader.GetValue(6))
+            {
+                CompartmentKey = reader.IsDBNull(7) ? null : reader.GetInt64(7),
+            });
         }
 
         return new HistoryPage(versions, more ? lastSeq : null);

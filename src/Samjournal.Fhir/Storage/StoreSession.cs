@@ -70,12 +70,12 @@ internal sealed partial class StoreSession : IAsyncDisposable
         await FlushAsync(ct);
         var sql = version is null
             ? """
-              SELECT v.version, v.last_updated, v.method, v.body FROM resources r
+              SELECT v.version, v.last_updated, v.method, v.body, v.compartment_key FROM resources r
               JOIN resource_versions v ON v.res_key = r.res_key AND v.version = r.version
               WHERE r.type_id = @type AND r.id = @id AND r.version > 0
               """
             : """
-              SELECT v.version, v.last_updated, v.method, v.body FROM resources r
+              SELECT v.version, v.last_updated, v.method, v.body, v.compartment_key FROM resources r
               JOIN resource_versions v ON v.res_key = r.res_key
               WHERE r.type_id = @type AND r.id = @id AND v.version = @version
               """;
@@ -99,7 +99,10 @@ internal sealed partial class StoreSession : IAsyncDisposable
             reader.GetInt32(0),
             FromMicros(reader.GetInt64(1)),
             (VersionMethod)reader.GetInt16(2),
-            reader.IsDBNull(3) ? null : (byte[])reader.GetValue(3));
+            reader.IsDBNull(3) ? null : (byte[])reader.GetValue(3))
+        {
+            CompartmentKey = reader.IsDBNull(4) ? null : reader.GetInt64(4),
+        };
     }
 
     /// <summary>The head of a resource; in a write session it is locked until commit, so
@@ -108,7 +111,7 @@ internal sealed partial class StoreSession : IAsyncDisposable
     {
         var typeId = _store.TypeId(type);
         await FlushAsync(ct);
-        var sql = "SELECT res_key, version, deleted FROM resources WHERE type_id = @type AND id = @id";
+        var sql = "SELECT res_key, version, deleted, compartment_key FROM resources WHERE type_id = @type AND id = @id";
         if (IsPostgres && _transaction is not null && !_readOnly)
         {
             sql += " FOR UPDATE";
@@ -123,7 +126,7 @@ internal sealed partial class StoreSession : IAsyncDisposable
             return null;
         }
 
-        var head = new ResourceHead(reader.GetInt64(0), reader.GetInt32(1), reader.GetBoolean(2));
+        var head = new ResourceHead(reader.GetInt64(0), reader.GetInt32(1), reader.GetBoolean(2), reader.IsDBNull(3) ? null : reader.GetInt64(3));
         _keys[(typeId, id)] = head.Key;
         return head;
     }
@@ -158,8 +161,8 @@ internal sealed partial class StoreSession : IAsyncDisposable
 
     /// <summary>Appends a version and moves the head to it. The caller has checked the expected
     /// version against <paramref name="head"/> (read with <see cref="GetHeadAsync"/> in this session),
-    /// or passes null for a fresh server-assigned id.</summary>
-    public async Task WriteAsync(NewVersion version, ResourceHead? head, CancellationToken ct)
+    /// or passes null for a fresh server-assigned id. Returns the version's compartment (patient key).</summary>
+    public async Task<long?> WriteAsync(NewVersion version, ResourceHead? head, CancellationToken ct)
     {
         var typeId = _store.TypeId(version.Type);
         var micros = ToMicros(version.LastUpdated);
@@ -195,6 +198,7 @@ internal sealed partial class StoreSession : IAsyncDisposable
             deleted ? null : version.Index,
             param => _store.TryParamId(typeId, param, out var id) ? id : null,
             type => type is not null && _store.TryTypeId(type, out var id) ? id : null);
+        return compartment;
     }
 
     private DbCommand Command(string sql)

@@ -8,8 +8,9 @@ public enum VersionMethod : short
     Delete = 3,
 }
 
-/// <summary>The head of a logical resource: its key and current version (0: only referenced so far).</summary>
-internal readonly record struct ResourceHead(long Key, int Version, bool Deleted);
+/// <summary>The head of a logical resource: its key and current version (0: only referenced so far),
+/// and the compartment (patient key) its current version is in.</summary>
+internal readonly record struct ResourceHead(long Key, int Version, bool Deleted, long? Compartment = null);
 
 /// <summary>One stored version of a resource: the JSON body as written (null for a delete tombstone).</summary>
 public sealed record StoredVersion(
@@ -21,6 +22,10 @@ public sealed record StoredVersion(
     byte[]? Json)
 {
     public bool IsDeleted => Method == VersionMethod.Delete;
+
+    /// <summary>The internal key of the patient whose compartment holds this version (null: none,
+    /// or not read). Audit records name the patient by it.</summary>
+    public long? CompartmentKey { get; init; }
 }
 
 /// <summary>A version to write; the body already carries meta.versionId and meta.lastUpdated.</summary>

@@ -15,6 +15,14 @@ internal sealed record TableLayout(string Name, string[] Columns, NpgsqlDbType[]
         ["res_key", "version", "type_id", "compartment_key", "last_updated", "method", "body"],
         [NpgsqlDbType.Bigint, NpgsqlDbType.Integer, NpgsqlDbType.Smallint, NpgsqlDbType.Bigint, NpgsqlDbType.Bigint, NpgsqlDbType.Smallint, NpgsqlDbType.Bytea]);
 
+    /// <summary>The audit trail; seq and (on PostgreSQL) tx come from the database.</summary>
+    public static readonly TableLayout AuditLog = new(
+        "audit_log",
+        ["recorded_us", "actor_kind", "actor_subject", "actor_name", "actor_hpr", "actor_role", "actor_org", "actor_unit", "purpose",
+         "action", "interaction", "what", "patient_key", "basis", "outcome", "detail"],
+        [NpgsqlDbType.Bigint, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text,
+         NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Bigint, NpgsqlDbType.Text, NpgsqlDbType.Smallint, NpgsqlDbType.Text]);
+
     public static readonly TableLayout Token = Index(
         "idx_token",
         ("system", NpgsqlDbType.Text), ("code", NpgsqlDbType.Text), ("text", NpgsqlDbType.Text),

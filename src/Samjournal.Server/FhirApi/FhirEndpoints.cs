@@ -42,6 +42,7 @@ internal static class FhirEndpoints
         // Resource types start with a capital letter; _history and $validate never match here.
         fhir.MapGet("/Patient/{id}/{type:regex(^[A-Z][A-Za-z]+$)}", SearchEndpoints.GetInPatientCompartment).WithName("search-compartment");
         fhir.MapPatientEverything();
+        fhir.MapAuditTrail();
     }
 
     private static async Task Read(HttpContext http, ScopedRepository repo, string type, string id)
