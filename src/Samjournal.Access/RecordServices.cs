@@ -20,7 +20,12 @@ public static class RecordServices
     {
         services.AddSingleton(options);
         services.AddSingleton(sp => new SqlStore(options, sp.GetService<TimeProvider>() ?? TimeProvider.System));
-        services.AddSingleton(sp => new FhirEngine(sp.GetRequiredService<SqlStore>(), sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetServices<IWriteHook>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<FhirEngine>>()));
+        services.TryAddSingleton(sp => new Policy.AccessOptions { Time = sp.GetService<TimeProvider>() ?? TimeProvider.System });
+        services.AddSingleton(sp => new Policy.CareRelationRules(sp.GetRequiredService<Policy.AccessOptions>()));
+        services.AddSingleton(sp => new Policy.CallerAccess(sp.GetRequiredService<SqlStore>(), sp.GetRequiredService<Policy.AccessOptions>()));
+        services.AddSingleton(sp => new FhirEngine(
+            sp.GetRequiredService<SqlStore>(), sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetServices<IWriteHook>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<FhirEngine>>(), sp.GetRequiredService<Policy.CareRelationRules>()));
         services.AddHostedService<StoreInitializer>();
         services.AddHostedService(sp => new ReindexWorker(sp.GetRequiredService<FhirEngine>(), reindex ?? new ReindexOptions(), sp.GetService<TimeProvider>() ?? TimeProvider.System));
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
@@ -36,6 +41,7 @@ public static class RecordServices
         services.AddScoped(sp => new ScopedRepository(
             sp.GetRequiredService<FhirEngine>(), sp.GetRequiredService<SqlStore>(), sp.GetRequiredService<Audit.AuditTrail>(),
             sp.GetRequiredService<Audit.AuditChainer>(), sp.GetRequiredService<Audit.AuditOptions>(),
+            sp.GetRequiredService<Policy.CallerAccess>(), sp.GetRequiredService<Policy.AccessOptions>(),
             sp.GetService<Caller>() ?? Caller.SystemInternal("development")));
         return services;
     }

@@ -43,15 +43,22 @@ internal sealed partial class AuditTrail : IAuditTrail, IAsyncDisposable
 
     /// <summary>Records that <paramref name="disclosed"/> was shown: one record per patient whose
     /// record it came from, or one without a patient when none did.</summary>
-    internal Task RecordDisclosureAsync(AuditActor actor, string interaction, string what, IEnumerable<StoredVersion> disclosed)
+    internal Task RecordDisclosureAsync(AuditActor actor, string interaction, string what, IEnumerable<StoredVersion> disclosed, IReadOnlyDictionary<long, string>? bases = null)
     {
         var now = _time.GetUtcNow();
         var patients = disclosed.Select(v => v.CompartmentKey).Distinct().ToList();
         var pending = (patients.Count == 0 ? [null] : patients)
-            .Select(patient => new Pending(actor.Row(now, "R", interaction, what, patient), null, NewDone()))
+            .Select(patient => new Pending(
+                actor.Row(now, "R", interaction, what, patient) with { Basis = patient is { } p && bases?.TryGetValue(p, out var basis) == true ? basis : actor.Basis },
+                null,
+                NewDone()))
             .ToList();
         return EnqueueAsync(pending);
     }
+
+    /// <summary>Records an attempt the policy refused, naming the patient whose record it was.</summary>
+    internal Task RecordDenialAsync(AuditActor actor, string interaction, string what, long? patientKey, string reason) =>
+        EnqueueAsync([new Pending(actor.Row(_time.GetUtcNow(), "R", interaction, what, patientKey, (short)AuditOutcome.Denied, reason) with { Basis = "none" }, null, NewDone())]);
 
     /// <summary>The audit name of a caller under a legal basis.</summary>
     internal static AuditActor ActorOf(Caller? caller, string basis) => caller is null

@@ -20,22 +20,32 @@ public sealed class ScopedRepository
     private readonly AuditTrail _audit;
     private readonly AuditChainer _chainer;
     private readonly AuditOptions _auditOptions;
-    private readonly RequestContext _request;
+    private readonly Policy.CallerAccess _access;
+    private readonly Policy.AccessOptions _accessOptions;
+    private RequestContext? _request;
 
-    internal ScopedRepository(FhirEngine engine, SqlStore store, AuditTrail audit, AuditChainer chainer, AuditOptions auditOptions, Caller caller)
+    internal ScopedRepository(
+        FhirEngine engine, SqlStore store, AuditTrail audit, AuditChainer chainer, AuditOptions auditOptions,
+        Policy.CallerAccess access, Policy.AccessOptions accessOptions, Caller caller)
     {
         _engine = engine;
         _store = store;
         _audit = audit;
         _chainer = chainer;
         _auditOptions = auditOptions;
+        _access = access;
+        _accessOptions = accessOptions;
         Caller = caller;
-        _request = new RequestContext(AuditTrail.ActorOf(caller, Basis));
     }
 
     public Caller Caller { get; }
 
-    /// <summary>The legal basis this caller's access rests on, as audit records name it.</summary>
+    /// <summary>Something this request disclosed rests on emergency access alone: the UI and the
+    /// API response say so (the banner).</summary>
+    public bool EmergencyAccessInEffect { get; private set; }
+
+    /// <summary>The legal basis this caller's access rests on, as audit records name it; for staff
+    /// the basis of each patient is looked up (care relation or emergency).</summary>
     private string Basis => Caller.Kind switch
     {
         CallerKind.System => "system",
@@ -43,57 +53,104 @@ public sealed class ScopedRepository
         _ => "care-relationship",
     };
 
-    public async Task<StoredVersion> ReadAsync(string type, string id, CancellationToken ct)
-    {
-        var stored = await _engine.ReadAsync(type, id, ct);
-        await _audit.RecordDisclosureAsync(_request.Actor, "read", $"{type}/{id}", [stored]);
-        return stored;
-    }
+    /// <summary>The caller's audit name and access filter, resolved once per request.</summary>
+    private async Task<RequestContext> RequestAsync(CancellationToken ct) =>
+        _request ??= new RequestContext(AuditTrail.ActorOf(Caller, Basis), await _access.FilterForAsync(Caller, ct));
 
-    public async Task<StoredVersion> VReadAsync(string type, string id, int version, CancellationToken ct)
-    {
-        var stored = await _engine.VReadAsync(type, id, version, ct);
-        await _audit.RecordDisclosureAsync(_request.Actor, "vread", $"{type}/{id}/_history/{version}", [stored]);
-        return stored;
-    }
+    public Task<StoredVersion> ReadAsync(string type, string id, CancellationToken ct) =>
+        DiscloseAsync("read", $"{type}/{id}", async request => await _engine.ReadAsync(request, type, id, ct), v => [v], ct);
 
-    public async Task<HistoryPage> HistoryAsync(HistoryQuery query, CancellationToken ct)
+    public Task<StoredVersion> VReadAsync(string type, string id, int version, CancellationToken ct) =>
+        DiscloseAsync("vread", $"{type}/{id}/_history/{version}", async request => await _engine.VReadAsync(request, type, id, version, ct), v => [v], ct);
+
+    public Task<HistoryPage> HistoryAsync(HistoryQuery query, CancellationToken ct)
     {
-        var page = await _engine.HistoryAsync(query, ct);
         var interaction = query.Type is null ? "history-system" : query.Id is null ? "history-type" : "history-instance";
         var what = query.Type is null ? "_history" : query.Id is null ? $"{query.Type}/_history" : $"{query.Type}/{query.Id}/_history";
-        await _audit.RecordDisclosureAsync(_request.Actor, interaction, what, page.Versions);
-        return page;
+        return DiscloseAsync(interaction, what, async request => await _engine.HistoryAsync(request, query, ct), page => page.Versions, ct);
     }
 
-    public async Task<SearchResult> SearchAsync(SearchRequest request, CancellationToken ct)
+    public Task<SearchResult> SearchAsync(SearchRequest request, CancellationToken ct) =>
+        DiscloseAsync("search-type", request.Query ?? request.Type, async context => await _engine.SearchAsync(context, request, ct),
+            result => result.Page.Matches.Concat(result.Included), ct);
+
+    public Task<EverythingPage> EverythingAsync(EverythingRequest request, CancellationToken ct) =>
+        DiscloseAsync("operation", $"Patient/{request.PatientId}/$everything", async context => await _engine.EverythingAsync(context, request, ct),
+            page => page.Entries.Select(e => e.Resource), ct);
+
+    /// <summary>Runs a read under the caller's filter and audits it: what it disclosed, per patient
+    /// with the legal basis for that patient, or the denial.</summary>
+    private async Task<T> DiscloseAsync<T>(string interaction, string what, Func<RequestContext, Task<T>> read, Func<T, IEnumerable<StoredVersion>> disclosed, CancellationToken ct)
     {
-        var result = await _engine.SearchAsync(request, ct);
-        await _audit.RecordDisclosureAsync(_request.Actor, "search-type", request.Query ?? request.Type, result.Page.Matches.Concat(result.Included));
+        var request = await RequestAsync(ct);
+        T result;
+        try
+        {
+            result = await read(request);
+        }
+        catch (AccessDeniedException denied)
+        {
+            await _audit.RecordDenialAsync(request.Actor, interaction, what, denied.PatientKey, denied.Message);
+            throw;
+        }
+
+        var versions = disclosed(result).ToList();
+        var bases = await BasesAsync(request, versions, ct);
+        EmergencyAccessInEffect |= bases?.Values.Contains("emergency") == true;
+        await _audit.RecordDisclosureAsync(request.Actor, interaction, what, versions, bases);
         return result;
     }
 
-    public async Task<EverythingPage> EverythingAsync(EverythingRequest request, CancellationToken ct)
+    /// <summary>For staff, each disclosed patient's basis: a care relation, or emergency access.</summary>
+    private async Task<IReadOnlyDictionary<long, string>?> BasesAsync(RequestContext request, IReadOnlyList<StoredVersion> versions, CancellationToken ct)
     {
-        var page = await _engine.EverythingAsync(request, ct);
-        await _audit.RecordDisclosureAsync(_request.Actor, "operation", $"Patient/{request.PatientId}/$everything", page.Entries.Select(e => e.Resource));
-        return page;
+        if (request.Access is not { Grantees.Count: > 0 } filter)
+        {
+            return null;
+        }
+
+        var patients = versions.Select(v => v.CompartmentKey).OfType<long>().Distinct().ToList();
+        if (patients.Count == 0)
+        {
+            return null;
+        }
+
+        await using var session = await _store.ReadAsync(ct);
+        session.Access = filter;
+        return await session.CurrentBasesAsync(patients, ct);
     }
 
-    public Task<WriteOutcome> CreateAsync(Resource resource, string? ifNoneExist, CancellationToken ct) => _engine.CreateAsync(_request, resource, ifNoneExist, ct);
+    private async Task<T> WriteAsync<T>(string interaction, string what, Func<RequestContext, Task<T>> write, CancellationToken ct)
+    {
+        var request = await RequestAsync(ct);
+        try
+        {
+            return await write(request);
+        }
+        catch (AccessDeniedException denied)
+        {
+            await _audit.RecordDenialAsync(request.Actor, interaction, what, denied.PatientKey, denied.Message);
+            throw;
+        }
+    }
+
+    public Task<WriteOutcome> CreateAsync(Resource resource, string? ifNoneExist, CancellationToken ct) =>
+        WriteAsync("create", resource.TypeName, request => _engine.CreateAsync(request, resource, ifNoneExist, ct), ct);
 
     public Task<WriteOutcome> UpdateAsync(string type, string id, Resource resource, int? ifMatch, CancellationToken ct) =>
-        _engine.UpdateAsync(_request, type, id, resource, ifMatch, ct);
+        WriteAsync("update", $"{type}/{id}", request => _engine.UpdateAsync(request, type, id, resource, ifMatch, ct), ct);
 
     public Task<WriteOutcome> ConditionalUpdateAsync(string type, string criteria, Resource resource, int? ifMatch, CancellationToken ct) =>
-        _engine.ConditionalUpdateAsync(_request, type, criteria, resource, ifMatch, ct);
+        WriteAsync("update", $"{type}?{criteria}", request => _engine.ConditionalUpdateAsync(request, type, criteria, resource, ifMatch, ct), ct);
 
-    public Task<WriteOutcome> DeleteAsync(string type, string id, int? ifMatch, CancellationToken ct) => _engine.DeleteAsync(_request, type, id, ifMatch, ct);
+    public Task<WriteOutcome> DeleteAsync(string type, string id, int? ifMatch, CancellationToken ct) =>
+        WriteAsync("delete", $"{type}/{id}", request => _engine.DeleteAsync(request, type, id, ifMatch, ct), ct);
 
-    public Task<WriteOutcome> ConditionalDeleteAsync(string type, string criteria, CancellationToken ct) => _engine.ConditionalDeleteAsync(_request, type, criteria, ct);
+    public Task<WriteOutcome> ConditionalDeleteAsync(string type, string criteria, CancellationToken ct) =>
+        WriteAsync("delete", $"{type}?{criteria}", request => _engine.ConditionalDeleteAsync(request, type, criteria, ct), ct);
 
     public Task<WriteOutcome> PatchAsync(string type, string id, PatchDocument patch, int? ifMatch, CancellationToken ct) =>
-        _engine.PatchAsync(_request, type, id, patch, ifMatch, ct);
+        WriteAsync("patch", $"{type}/{id}", request => _engine.PatchAsync(request, type, id, patch, ifMatch, ct), ct);
 
     /// <summary>The store's search parameters: built-in and custom. Parse search criteria with it,
     /// so custom parameters are known and those still being indexed are reported as such.</summary>
@@ -103,7 +160,61 @@ public sealed class ScopedRepository
     public Task<Samjournal.Fhir.Reindexing.ReindexJob> ReindexStatusAsync(string id, CancellationToken ct) => _engine.ReindexStatusAsync(id, ct);
 
     public Task<Bundle> ProcessBundleAsync(Bundle bundle, string baseUrl, bool strictSearch, CancellationToken ct) =>
-        _engine.ProcessBundleAsync(_request, bundle, baseUrl, strictSearch, ct);
+        WriteAsync(bundle.Type == Bundle.BundleType.Batch ? "batch" : "transaction", "Bundle", request => _engine.ProcessBundleAsync(request, bundle, baseUrl, strictSearch, ct), ct);
+
+    /// <summary>
+    /// Emergency access (akuttilgang): a member of staff with no care relationship states a reason
+    /// from the code list and in words, and may see the patient's record for a limited time. It is
+    /// recorded as a Task in the patient's record, owned by the person's unit for the unit leader's
+    /// review; the Task makes the time-limited relation, so it takes effect at once and everywhere.
+    /// </summary>
+    public async Task<EmergencyAccessGrant> RequestEmergencyAccessAsync(string patientId, string reasonCode, string reasonText, CancellationToken ct)
+    {
+        var request = await RequestAsync(ct);
+        if (Caller.Kind != CallerKind.Staff || request.Access?.Grantees.FirstOrDefault(g => g.StartsWith("Practitioner/", StringComparison.Ordinal)) is not { } practitioner)
+        {
+            throw Samjournal.Fhir.Errors.FhirOperationException.Forbidden("Emergency access is for health personnel signed in with an HPR number known to the record.");
+        }
+
+        var reason = Policy.EmergencyReasons.Find(reasonCode) ?? throw Samjournal.Fhir.Errors.FhirOperationException.BadRequest(
+            $"'{reasonCode}' is not an emergency access reason; use one of: {string.Join(", ", Policy.EmergencyReasons.All.Select(r => r.Code))}.", "reason");
+        if (string.IsNullOrWhiteSpace(reasonText) || reasonText.Trim().Length < 10)
+        {
+            throw Samjournal.Fhir.Errors.FhirOperationException.BadRequest("Say in a sentence why emergency access is needed (at least 10 characters); the unit leader reviews it.", "text");
+        }
+
+        var now = _accessOptions.Time.GetUtcNow();
+        var until = now + _accessOptions.EmergencyAccessDuration;
+        var unit = request.Access.Grantees.FirstOrDefault(g => g.StartsWith("Organization/", StringComparison.Ordinal));
+        var task = new Hl7.Fhir.Model.Task
+        {
+            Status = Hl7.Fhir.Model.Task.TaskStatus.Requested,
+            Intent = Hl7.Fhir.Model.Task.TaskIntent.Order,
+            Priority = RequestPriority.Urgent,
+            Code = new CodeableConcept(Policy.CareRelationRules.TaskCodeSystem, Policy.CareRelationRules.EmergencyAccessCode, "Emergency access to review"),
+            Description = "Emergency access (akuttilgang) to review and close.",
+            For = new ResourceReference("Patient/" + patientId),
+            Requester = new ResourceReference(practitioner, Caller.Name),
+            Owner = unit is null ? null : new ResourceReference(unit),
+            PerformerType = [new CodeableConcept("https://samjournal.no/fhir/CodeSystem/staff-role", StaffRoles.UnitLeader)],
+            ReasonCode = new CodeableConcept(Policy.EmergencyReasons.System, reason.Code, reason.Display) { Text = reasonText.Trim() },
+            AuthoredOnElement = new FhirDateTime(now),
+            ExecutionPeriod = new Period(new FhirDateTime(now), new FhirDateTime(until)),
+        };
+
+        await RequirePatientAsync(patientId, ct);
+        var outcome = await WriteAsync("operation", $"Patient/{patientId}/$emergency-access", r => _engine.CreateAsync(r, task, null, ct), ct);
+        return new EmergencyAccessGrant(outcome.Version!.Id, until);
+    }
+
+    private async Task RequirePatientAsync(string patientId, CancellationToken ct)
+    {
+        await using var session = await _store.ReadAsync(ct);
+        if (await session.GetHeadAsync("Patient", patientId, ct) is not { Version: > 0, Deleted: false })
+        {
+            throw Samjournal.Fhir.Errors.FhirOperationException.NotFound($"Patient/{patientId} does not exist.");
+        }
+    }
 
     /// <summary>Who accessed the record of Patient/<paramref name="patientId"/>: audit records as
     /// AuditEvents, newest first, <paramref name="count"/> at a time from before
@@ -133,6 +244,9 @@ public sealed class ScopedRepository
             verdict.HeadPosition, Convert.ToHexStringLower(verdict.Head));
     }
 }
+
+/// <summary>Emergency access granted: the review Task and when access ends.</summary>
+public sealed record EmergencyAccessGrant(string TaskId, DateTimeOffset Until);
 
 /// <summary>One page of a patient's access log, and the cursor of the next (older) page.</summary>
 public sealed record AccessLogPage(IReadOnlyList<AuditEvent> Events, long? NextBeforeId);

@@ -8,7 +8,7 @@ namespace Samjournal.Fhir.Errors;
 /// Thrown anywhere below the REST layer; the host turns it into an OperationOutcome response.
 /// Anything else that escapes is a bug (5xx).
 /// </summary>
-public sealed class FhirOperationException : Exception
+public class FhirOperationException : Exception
 {
     public FhirOperationException(HttpStatusCode status, OperationOutcome.IssueType code, string message, string? expression = null)
         : base(message)
@@ -33,6 +33,9 @@ public sealed class FhirOperationException : Exception
 
     public static FhirOperationException Gone(string message) =>
         new(HttpStatusCode.Gone, OperationOutcome.IssueType.Deleted, message);
+
+    public static FhirOperationException Forbidden(string message) =>
+        new(HttpStatusCode.Forbidden, OperationOutcome.IssueType.Forbidden, message);
 
     public static FhirOperationException Conflict(string message) =>
         new(HttpStatusCode.Conflict, OperationOutcome.IssueType.Conflict, message);

@@ -10,6 +10,17 @@ namespace Samjournal.Fhir.Indexing;
 public static class PatientCompartment
 {
     /// <summary>
+    /// Types R4 leaves out of the Patient compartment that still belong to a patient's record here:
+    /// a Task about a patient (a result to sign, an emergency access to review) carries patient
+    /// data, and the compartment key is what access control filters on. By Task.for, through the
+    /// R4 <c>patient</c> search parameter.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> RecordAdditions = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
+    {
+        ["Task"] = ["patient"],
+    };
+
+    /// <summary>
     /// For a Patient: its own id first, then the patients it links to (the definition's <c>link</c>
     /// parameter). For other types: the ids of the local <c>Patient/id</c> references found under
     /// the type's compartment parameters, parameters in definition order, distinct. Types outside
@@ -29,7 +40,8 @@ public static class PatientCompartment
             ids.Add(resource.Id);
         }
 
-        if (!PatientCompartmentDefinition.ParamsByType.TryGetValue(resource.TypeName, out var parameters))
+        if (!PatientCompartmentDefinition.ParamsByType.TryGetValue(resource.TypeName, out var parameters)
+            && !RecordAdditions.TryGetValue(resource.TypeName, out parameters))
         {
             return ids;
         }

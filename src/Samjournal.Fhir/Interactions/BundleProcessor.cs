@@ -185,6 +185,7 @@ internal sealed class BundleProcessor(FhirEngine engine, RequestContext request,
                     throw FhirOperationException.NotFound($"{entry.Type}/{entry.Id} does not exist.");
                 }
 
+                await FhirEngine.RequirePermittedAsync(writer.Session, read, ct);
                 if (read.IsDeleted)
                 {
                     throw FhirOperationException.Gone($"{entry.Type}/{entry.Id} is deleted.");

@@ -8,7 +8,7 @@ internal sealed partial class FhirEngine
 {
     /// <summary>One page of a patient's record, read from one snapshot. An unknown patient is a 404,
     /// a deleted one a 410, as a read of the Patient would be.</summary>
-    public async Task<EverythingPage> EverythingAsync(EverythingRequest request, CancellationToken ct)
+    public async Task<EverythingPage> EverythingAsync(RequestContext? context, EverythingRequest request, CancellationToken ct)
     {
         ResourceIds.RequireId(request.PatientId);
         foreach (var type in request.Types ?? [])
@@ -20,6 +20,7 @@ internal sealed partial class FhirEngine
         }
 
         await using var session = await _store.SnapshotAsync(ct);
+        session.Access = context?.Access;
         var head = await session.GetHeadAsync("Patient", request.PatientId, ct);
         if (head is not { Version: > 0 } patient)
         {
@@ -29,6 +30,11 @@ internal sealed partial class FhirEngine
         if (patient.Deleted)
         {
             throw FhirOperationException.Gone($"Patient/{request.PatientId} was deleted (version {patient.Version}); its history is still readable.");
+        }
+
+        if (!await session.PermitsAsync("Patient", patient.Key, ct))
+        {
+            throw RequestContext.NoAccess($"Patient/{request.PatientId}", patient.Key);
         }
 
         return await session.EverythingAsync(patient.Key, request, ct);

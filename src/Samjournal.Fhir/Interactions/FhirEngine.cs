@@ -20,8 +20,11 @@ internal sealed partial class FhirEngine
     private readonly ILogger _logger;
     private readonly Reindexing.SearchParameterRegistry _registry;
 
-    internal FhirEngine(SqlStore store, TimeProvider time, IEnumerable<IWriteHook> hooks, ILogger<FhirEngine> logger)
+    private readonly Policy.ICareRelationRules? _relations;
+
+    internal FhirEngine(SqlStore store, TimeProvider time, IEnumerable<IWriteHook> hooks, ILogger<FhirEngine> logger, Policy.ICareRelationRules? relations = null)
     {
+        _relations = relations;
         _store = store;
         _time = time;
         _hooks = hooks.ToList();
@@ -29,25 +32,39 @@ internal sealed partial class FhirEngine
         _registry = new Reindexing.SearchParameterRegistry(store, time);
     }
 
-    public async Task<StoredVersion> ReadAsync(string type, string id, CancellationToken ct)
+    public async Task<StoredVersion> ReadAsync(RequestContext? request, string type, string id, CancellationToken ct)
     {
         ResourceIds.RequireType(type);
         ResourceIds.RequireId(id);
         await using var session = await _store.ReadAsync(ct);
+        session.Access = request?.Access;
         var stored = await session.ReadAsync(type, id, null, ct) ?? throw FhirOperationException.NotFound($"{type}/{id} does not exist.");
+        await RequirePermittedAsync(session, stored, ct);
         return stored.IsDeleted ? throw FhirOperationException.Gone($"{type}/{id} was deleted (version {stored.Version}); its history is still readable.") : stored;
     }
 
-    public async Task<StoredVersion> VReadAsync(string type, string id, int version, CancellationToken ct)
+    /// <summary>A version the caller may not see is refused, not hidden: the caller learns to ask
+    /// for emergency access, and the refusal is audited as one.</summary>
+    internal static async Task RequirePermittedAsync(StoreSession session, StoredVersion stored, CancellationToken ct)
+    {
+        if (!await session.PermitsAsync(stored.Type, stored.CompartmentKey, ct))
+        {
+            throw RequestContext.NoAccess($"{stored.Type}/{stored.Id}", stored.CompartmentKey);
+        }
+    }
+
+    public async Task<StoredVersion> VReadAsync(RequestContext? request, string type, string id, int version, CancellationToken ct)
     {
         ResourceIds.RequireType(type);
         ResourceIds.RequireId(id);
         await using var session = await _store.ReadAsync(ct);
+        session.Access = request?.Access;
         var stored = await session.ReadAsync(type, id, version, ct) ?? throw FhirOperationException.NotFound($"{type}/{id} has no version {version}.");
+        await RequirePermittedAsync(session, stored, ct);
         return stored.IsDeleted ? throw FhirOperationException.Gone($"Version {version} of {type}/{id} is its deletion.") : stored;
     }
 
-    public async Task<HistoryPage> HistoryAsync(HistoryQuery query, CancellationToken ct)
+    public async Task<HistoryPage> HistoryAsync(RequestContext? request, HistoryQuery query, CancellationToken ct)
     {
         if (query.Type is not null)
         {
@@ -55,6 +72,7 @@ internal sealed partial class FhirEngine
         }
 
         await using var session = await _store.ReadAsync(ct);
+        session.Access = request?.Access;
         return await session.HistoryAsync(query, ct);
     }
 
@@ -64,12 +82,13 @@ internal sealed partial class FhirEngine
 
     /// <summary>A search with its includes and total, all read from one snapshot: a concurrent
     /// write cannot make the page, the includes and the total disagree.</summary>
-    public async Task<SearchResult> SearchAsync(SearchRequest request, CancellationToken ct)
+    public async Task<SearchResult> SearchAsync(RequestContext? context, SearchRequest request, CancellationToken ct)
     {
         ResourceIds.RequireType(request.Type);
         // A search that is a single statement reads one snapshot by itself on both databases; it
         // skips the transaction's extra round trips (SET TRANSACTION READ ONLY, COMMIT) on PostgreSQL.
         await using var session = IsOneStatement(request) ? await _store.ReadAsync(ct) : await _store.SnapshotAsync(ct);
+        session.Access = context?.Access;
         return await SearchAsync(session, request, AfterFirstSearchStatement, ct);
     }
 
@@ -148,7 +167,8 @@ internal sealed partial class FhirEngine
             bool searchParametersChanged;
             await using (var session = await _store.WriteAsync(ct))
             {
-                var writer = new ResourceWriter(session, _time, _hooks, _logger) { Catalog = catalog, Registry = _registry, Request = request };
+                session.Access = request?.Access;
+                var writer = new ResourceWriter(session, _time, _hooks, _logger) { Catalog = catalog, Registry = _registry, Request = request, Relations = _relations };
                 result = await work(writer);
                 await session.CommitAsync(ct);
                 searchParametersChanged = writer.SearchParametersChanged;

@@ -22,5 +22,19 @@ internal sealed record AuditActor(
 }
 
 /// <summary>What the engine knows of the request it serves: whom to name in the audit records
-/// that writes make in their own transaction.</summary>
-internal sealed record RequestContext(AuditActor Actor);
+/// that writes make in their own transaction, and what the caller may see and change
+/// (<paramref name="Access"/>; null: unrestricted).</summary>
+internal sealed record RequestContext(AuditActor Actor, Policy.AccessFilter? Access = null)
+{
+    /// <summary>Refusal of a resource in a patient's record the caller has no access to.</summary>
+    public static AccessDeniedException NoAccess(string what, long? patientKey) => new(
+        $"You have no care relationship with the patient whose record holds {what}. If the patient needs care now, emergency access (akuttilgang) can be requested with a reason.",
+        patientKey);
+}
+
+/// <summary>A 403 for a patient's record: the audit record of the denial names the patient.</summary>
+internal sealed class AccessDeniedException(string message, long? patientKey)
+    : Errors.FhirOperationException(System.Net.HttpStatusCode.Forbidden, Hl7.Fhir.Model.OperationOutcome.IssueType.Forbidden, message)
+{
+    public long? PatientKey { get; } = patientKey;
+}

@@ -25,6 +25,9 @@ internal sealed class ResourceWriter(StoreSession session, TimeProvider time, IR
     /// <summary>Whom the audit record of each write names; null only for the store's own upkeep.</summary>
     public RequestContext? Request { get; init; }
 
+    /// <summary>Which resources make care relations, and which; null: none are kept.</summary>
+    public Policy.ICareRelationRules? Relations { get; init; }
+
     /// <summary>A SearchParameter was written or deleted: the catalog is reloaded after commit.</summary>
     public bool SearchParametersChanged { get; private set; }
 
@@ -57,9 +60,16 @@ internal sealed class ResourceWriter(StoreSession session, TimeProvider time, IR
         }
 
         var compartment = PatientCompartment.PatientIds(resource, index).FirstOrDefault();
+        var relations = Relations is { } rules && rules.Applies(type) ? rules.RelationsOf(resource) : null;
+        await RequireWritableAsync(resource, head, compartment, relations, ct);
         var json = FhirFormat.ToJsonBytes(resource);
         var stored = new StoredVersion(type, id, version, resource.Meta.LastUpdated.Value, method, json);
         var patientKey = await session.WriteAsync(new NewVersion(type, id, version, stored.LastUpdated, method, json, index, compartment), head, ct);
+        if (relations is not null)
+        {
+            await session.ReplaceRelationsAsync(await session.EnsureKeyAsync(type, id, ct), patientKey, relations ?? [], ct);
+        }
+
         Audit(method == VersionMethod.Create ? "C" : "U", method == VersionMethod.Create ? "create" : "update", stored, patientKey);
         if (custom is not null)
         {
@@ -84,6 +94,11 @@ internal sealed class ResourceWriter(StoreSession session, TimeProvider time, IR
         }
 
         var version = head.Value.Version + 1;
+        if (!await session.PermitsAsync(type, head.Value.Compartment, ct))
+        {
+            throw RequestContext.NoAccess($"{type}/{id}", head.Value.Compartment);
+        }
+
         var context = new WriteContext(type, id, VersionMethod.Delete, null, version);
         foreach (var hook in hooks)
         {
@@ -92,6 +107,11 @@ internal sealed class ResourceWriter(StoreSession session, TimeProvider time, IR
 
         var now = TruncateToMicros(time.GetUtcNow());
         await session.WriteAsync(new NewVersion(type, id, version, now, VersionMethod.Delete, null, null, null), head, ct);
+        if (Relations?.Applies(type) == true)
+        {
+            await session.ReplaceRelationsAsync(head.Value.Key, null, [], ct);
+        }
+
         Audit("D", "delete", new StoredVersion(type, id, version, now, VersionMethod.Delete, null), head.Value.Compartment);
         if (type == "SearchParameter" && Registry is not null)
         {
@@ -131,6 +151,43 @@ internal sealed class ResourceWriter(StoreSession session, TimeProvider time, IR
         }
 
         await session.QueueJobAsync(custom.ResourceId, custom.Definition, now, ct);
+    }
+
+    /// <summary>
+    /// A write into a patient's record needs access to that record, as a read does: its current
+    /// version's and its new version's. Two writes need none: registering a new patient, and a
+    /// resource that itself makes the writer's care relation (admitting a patient opens an
+    /// Encounter at the writer's unit).
+    /// </summary>
+    private async Task RequireWritableAsync(Resource resource, ResourceHead? head, string? compartment, IReadOnlyList<Policy.CareRelation>? relations, CancellationToken ct)
+    {
+        if (session.Access is not { } access)
+        {
+            return;
+        }
+
+        var type = resource.TypeName;
+        if (head is { Version: > 0 } existing && !await session.PermitsAsync(type, existing.Compartment, ct))
+        {
+            throw RequestContext.NoAccess($"{type}/{resource.Id}", existing.Compartment);
+        }
+
+        if (compartment is null || (type == "Patient" && head is not { Version: > 0 }))
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        if (relations?.Any(r => access.Grantees.Contains(r.Grantee) && r.From <= now && r.Until > now) == true)
+        {
+            return;
+        }
+
+        var patientKey = await session.KeyOfAsync("Patient", compartment, ct);
+        if (!await session.PermitsAsync(type, patientKey, ct))
+        {
+            throw RequestContext.NoAccess($"Patient/{compartment}", patientKey);
+        }
     }
 
     /// <summary>The audit record of a write, in the write's own transaction: both commit, or neither.</summary>

@@ -228,6 +228,23 @@ internal static class Schema
                 chain_hash {blob} NOT NULL);
             {(pg ? PostgresAppendOnly : SqliteAppendOnly)}
             """,
+
+            // 9: care relations (helsepersonelloven § 21a): who may see which patient, from when to
+            // when, derived at write time from the resources that make them (Encounter,
+            // EpisodeOfCare, CareTeam, Task, Patient.generalPractitioner) like a search index, and
+            // replaced whenever that resource changes. Searches filter on it inside SQL.
+            """
+            CREATE TABLE care_relations (
+                source_key BIGINT NOT NULL,
+                patient_key BIGINT NOT NULL,
+                grantee TEXT NOT NULL,
+                basis TEXT NOT NULL,
+                valid_from_us BIGINT NOT NULL,
+                valid_until_us BIGINT NOT NULL);
+            CREATE INDEX ix_care_relations_grantee ON care_relations (grantee, patient_key, valid_until_us);
+            CREATE INDEX ix_care_relations_source ON care_relations (source_key);
+            CREATE INDEX ix_care_relations_patient ON care_relations (patient_key);
+            """,
         ];
     }
 

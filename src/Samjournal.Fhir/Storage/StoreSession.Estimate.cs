@@ -15,6 +15,13 @@ internal sealed partial class StoreSession
     /// </summary>
     public async Task<long?> EstimateCountAsync(string type, IReadOnlyList<SearchClause> clauses, CancellationToken ct)
     {
+        // The planner's statistics know nothing of a caller's care relations: under a policy the
+        // only honest number is the exact one.
+        if (Access is not null)
+        {
+            return await CountAsync(type, clauses, ct);
+        }
+
         if (!IsPostgres)
         {
             return null;

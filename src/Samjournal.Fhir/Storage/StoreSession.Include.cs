@@ -61,6 +61,11 @@ internal sealed partial class StoreSession
             }
         }
 
+        if (PolicySql(bind, "t.compartment_key", "t.type_id") is { } policy)
+        {
+            sql.Append(" AND ").Append(policy);
+        }
+
         sql.Append($" AND t.version > 0 AND t.deleted = {bind.Value(false)} ORDER BY t.type_id, t.id LIMIT {bind.Value(limit + 1)}");
         cmd.CommandText = sql.ToString();
         await using var reader = await cmd.ExecuteReaderAsync(ct);

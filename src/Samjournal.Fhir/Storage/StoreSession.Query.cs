@@ -29,6 +29,12 @@ internal sealed partial class StoreSession
             }
         }
 
+        var bind = new Binder(cmd);
+        if (PolicySql(bind, "v.compartment_key", "v.type_id") is { } policy)
+        {
+            sql.Append(" AND ").Append(policy);
+        }
+
         if (query.Since is not null)
         {
             sql.Append(" AND v.last_updated >= @since");
@@ -101,6 +107,11 @@ internal sealed partial class StoreSession
         await using var cmd = Command("");
         var bind = new Binder(cmd);
         var sql = new StringBuilder($"SELECT COUNT(*) FROM resources r WHERE r.type_id = {bind.Value(typeId)} AND r.version > 0 AND r.deleted = {bind.Value(false)}");
+        if (PolicySql(bind, "r.compartment_key", "r.type_id") is { } policy)
+        {
+            sql.Append(" AND ").Append(policy);
+        }
+
         foreach (var clause in clauses)
         {
             sql.Append(" AND ").Append(ClauseSql(bind, typeId, clause));

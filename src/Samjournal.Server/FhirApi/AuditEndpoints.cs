@@ -23,6 +23,7 @@ internal static class AuditEndpoints
         fhir.MapGet("/Patient/{id}/$access-log", AccessLogAsync).WithName("patient-access-log");
         fhir.MapGet("/$verify-audit-trail", VerifyAsync).WithName("verify-audit-trail");
         fhir.MapPost("/$verify-audit-trail", VerifyAsync).WithName("verify-audit-trail-post");
+        fhir.MapPost("/Patient/{id}/$emergency-access", EmergencyAccessAsync).WithName("patient-emergency-access");
     }
 
     private static async Task AccessLogAsync(HttpContext http, ScopedRepository repo, string id)
@@ -75,6 +76,33 @@ internal static class AuditEndpoints
         parameters.Add("headPosition", WholeNumber(verdict.HeadPosition));
         parameters.Add("headHash", new FhirString(verdict.HeadHash));
         await FhirHttp.WriteResourceAsync(http, parameters);
+    }
+
+    /// <summary>
+    /// <c>POST /fhir/Patient/{id}/$emergency-access</c> with a Parameters body: <c>reason</c> (a code
+    /// of the emergency-access-reason list, as valueCode or valueCoding) and <c>text</c> (why, in
+    /// words). Answers with the review Task, and <c>until</c>, when access ends.
+    /// </summary>
+    private static async Task EmergencyAccessAsync(HttpContext http, ScopedRepository repo, string id)
+    {
+        var body = await FhirHttp.ReadResourceAsync(http.Request, http.RequestAborted);
+        if (body is not Parameters given)
+        {
+            throw FhirError.BadRequest($"$emergency-access takes a Parameters body with reason and text; this is a {body.TypeName}.", "Resource.resourceType");
+        }
+
+        var reason = given.GetSingleValue<DataType>("reason") switch
+        {
+            Code code => code.Value,
+            Coding coding => coding.Code,
+            _ => throw FhirError.BadRequest("Parameter 'reason' (valueCode or valueCoding from the emergency-access-reason list) is required.", "reason"),
+        };
+        var text = given.GetSingleValue<FhirString>("text")?.Value ?? "";
+        var grant = await repo.RequestEmergencyAccessAsync(id, reason ?? "", text, http.RequestAborted);
+        var result = new Parameters();
+        result.Add("task", new ResourceReference("Task/" + grant.TaskId));
+        result.Add("until", new FhirDateTime(grant.Until));
+        await FhirHttp.WriteResourceAsync(http, result, StatusCodes.Status201Created);
     }
 
     // R4 has no integer64; a position past two billion goes out as a decimal, still exact.

@@ -100,6 +100,7 @@ internal static class FhirHttp
         var format = ResponseFormat(request);
         var (summary, elements) = SummaryOptions(request);
         context.Response.StatusCode = status;
+        MarkEmergencyAccess(context);
         if (format == FhirMediaType.Json && summary == SummaryType.False && elements is null)
         {
             context.Response.ContentType = JsonType + "; charset=utf-8";
@@ -116,8 +117,22 @@ internal static class FhirHttp
         var format = ResponseFormat(context.Request);
         var (summary, elements) = SummaryOptions(context.Request);
         context.Response.StatusCode = status;
+        MarkEmergencyAccess(context);
         context.Response.ContentType = (format == FhirMediaType.Json ? JsonType : XmlType) + "; charset=utf-8";
         await context.Response.Body.WriteAsync(FhirFormat.ToBytes(resource, format, summary, elements), context.RequestAborted);
+    }
+
+    /// <summary>The header name of the emergency-access banner.</summary>
+    public const string EmergencyAccessHeader = "Samjournal-Emergency-Access";
+
+    /// <summary>What this response shows rests on emergency access alone: the banner, as a header
+    /// every client (the web app, SMART apps) can show.</summary>
+    private static void MarkEmergencyAccess(HttpContext context)
+    {
+        if (context.RequestServices.GetService<Samjournal.Access.Repository.ScopedRepository>() is { EmergencyAccessInEffect: true })
+        {
+            context.Response.Headers[EmergencyAccessHeader] = "active; this record is open to you by emergency access (akuttilgang), which is logged and reviewed";
+        }
     }
 
     private static (SummaryType Summary, string[]? Elements) SummaryOptions(HttpRequest request)

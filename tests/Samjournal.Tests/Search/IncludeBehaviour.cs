@@ -139,7 +139,7 @@ public abstract class IncludeBehaviour(SamjournalHost host) : RestTestBase(host)
         var parameters = SearchParameters.FromQueryString($"code=urn:test:{g.Marker}|hb&_include=Observation:subject&_include:iterate=Patient:general-practitioner&_include:iterate=Patient:organization");
         var search = SearchParameters.Parse("Observation", parameters, strict: true, compartment: null, Samjournal.Fhir.Indexing.SearchParameterCatalog.Instance);
 
-        var result = await engine.SearchAsync(search.Request with { IncludeLimit = 2 }, CancellationToken.None);
+        var result = await engine.SearchAsync(null, search.Request with { IncludeLimit = 2 }, CancellationToken.None);
 
         Assert.Equal(2, result.Included.Count);
         Assert.Equal("Patient/" + g.Patient, result.Included[0].Type + "/" + result.Included[0].Id);

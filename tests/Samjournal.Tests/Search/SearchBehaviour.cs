@@ -246,7 +246,7 @@ public abstract class SearchBehaviour(SamjournalHost host) : RestTestBase(host)
         var revinclude = new Samjournal.Fhir.Search.IncludeSpec(true, "Observation", "subject", null);
         var clauses = Samjournal.Fhir.Search.CriteriaParser.ParseSearch("Patient", [KeyValuePair.Create("family", $"Grense{marker}")], strict: true, []);
 
-        var result = await engine.SearchAsync(new Samjournal.Fhir.Search.SearchRequest("Patient", clauses, 10, true, Samjournal.Fhir.Search.TotalMode.None, [revinclude], IncludeLimit: 1), CancellationToken.None);
+        var result = await engine.SearchAsync(null, new Samjournal.Fhir.Search.SearchRequest("Patient", clauses, 10, true, Samjournal.Fhir.Search.TotalMode.None, [revinclude], IncludeLimit: 1), CancellationToken.None);
 
         Assert.Equal([patient.Id], result.Page.Matches.Select(m => m.Id));
         Assert.Single(result.Included);

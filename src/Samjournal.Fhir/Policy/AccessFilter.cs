@@ -1,0 +1,32 @@
+namespace Samjournal.Fhir.Policy;
+
+/// <summary>
+/// What one caller may see, in terms the SQL can apply inside every query, so counts, totals and
+/// pages are computed over permitted rows only. Resources outside any patient's compartment
+/// (organisations, practitioners, medications, code systems) are visible to every signed-in
+/// caller; a resource in a patient's compartment is visible when the patient is.
+/// </summary>
+/// <param name="Grantees">Care-relation grantees the caller acts as (<c>Organization/{id}</c> of
+/// their unit, <c>Practitioner/{id}</c>, <c>PractitionerRole/{id}</c>): a patient is visible when a
+/// current care relation names one of them.</param>
+/// <param name="OwnPatientKey">A citizen's own Patient key: that compartment is visible.</param>
+/// <param name="AllowedTypes">When set, only these resource types (a role's limits).</param>
+/// <param name="Now">The moment relations are evaluated at.</param>
+internal sealed record AccessFilter(
+    IReadOnlyList<string> Grantees,
+    long? OwnPatientKey,
+    IReadOnlySet<string>? AllowedTypes,
+    DateTimeOffset Now);
+
+/// <summary>A care relation a resource makes: the grantee may see the patient between the two times.</summary>
+/// <param name="Basis">encounter, episode-of-care, care-team, referral, gp-list, emergency.</param>
+internal sealed record CareRelation(string Grantee, string Basis, DateTimeOffset From, DateTimeOffset Until);
+
+/// <summary>Reads the care relations a resource makes; the rules live in Samjournal.Access.</summary>
+internal interface ICareRelationRules
+{
+    /// <summary>True when resources of this type can make relations (the others skip all work).</summary>
+    bool Applies(string type);
+
+    IReadOnlyList<CareRelation> RelationsOf(Hl7.Fhir.Model.Resource resource);
+}

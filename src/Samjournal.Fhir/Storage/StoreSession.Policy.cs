@@ -1,0 +1,123 @@
+using Samjournal.Fhir.Policy;
+
+namespace Samjournal.Fhir.Storage;
+
+/// <summary>
+/// Access policy inside SQL. A session carries the caller's <see cref="AccessFilter"/> (null: the
+/// store's own work and system clients, unrestricted), and every query that returns resources adds
+/// <see cref="PolicySql"/>, so what a caller may not see is never read, counted or paged over.
+/// </summary>
+internal sealed partial class StoreSession
+{
+    /// <summary>The caller's limits for every query in this session; null for none.</summary>
+    public AccessFilter? Access { get; set; }
+
+    /// <summary>The condition a row (alias: its compartment and type columns) must meet; null when unrestricted.</summary>
+    private string? PolicySql(Binder bind, string compartmentColumn, string typeColumn)
+    {
+        if (Access is not { } access)
+        {
+            return null;
+        }
+
+        var visible = new List<string>();
+        if (access.Grantees.Count > 0)
+        {
+            var now = bind.Value(ToMicros(access.Now));
+            visible.Add($"{compartmentColumn} IN (SELECT cr.patient_key FROM care_relations cr WHERE cr.grantee IN ({string.Join(", ", access.Grantees.Select(bind.Value))})"
+                + $" AND cr.valid_from_us <= {now} AND cr.valid_until_us > {now})");
+        }
+
+        if (access.OwnPatientKey is { } own)
+        {
+            visible.Add($"{compartmentColumn} = {bind.Value(own)}");
+        }
+
+        var condition = $"({compartmentColumn} IS NULL{string.Concat(visible.Select(v => " OR " + v))})";
+        if (access.AllowedTypes is { } types)
+        {
+            var ids = types.Select(t => _store.TryTypeId(t, out var id) ? (short?)id : null).OfType<short>().ToList();
+            condition += ids.Count == 0 ? " AND 1 = 0" : $" AND {typeColumn} IN ({string.Join(", ", ids.Select(id => bind.Value(id)))})";
+        }
+
+        return condition;
+    }
+
+    /// <summary>Whether the caller may see a resource in <paramref name="compartment"/> of <paramref name="type"/>.</summary>
+    public async Task<bool> PermitsAsync(string type, long? compartment, CancellationToken ct)
+    {
+        if (Access is not { } access)
+        {
+            return true;
+        }
+
+        if (access.AllowedTypes is { } types && !types.Contains(type))
+        {
+            return false;
+        }
+
+        if (compartment is null || compartment == access.OwnPatientKey)
+        {
+            return true;
+        }
+
+        return (await CurrentBasesAsync([compartment.Value], ct)).ContainsKey(compartment.Value);
+    }
+
+    /// <summary>For each patient the caller now has a care relation with, its bases (emergency last).</summary>
+    public async Task<IReadOnlyDictionary<long, string>> CurrentBasesAsync(IReadOnlyCollection<long> patients, CancellationToken ct)
+    {
+        var bases = new Dictionary<long, string>();
+        if (Access is not { Grantees.Count: > 0 } access || patients.Count == 0)
+        {
+            return bases;
+        }
+
+        await FlushAsync(ct);
+        await using var cmd = Command("");
+        var bind = new Binder(cmd);
+        var now = bind.Value(ToMicros(access.Now));
+        cmd.CommandText = $"SELECT DISTINCT cr.patient_key, cr.basis FROM care_relations cr WHERE cr.patient_key IN ({string.Join(", ", patients.Select(p => bind.Value(p)))})"
+            + $" AND cr.grantee IN ({string.Join(", ", access.Grantees.Select(bind.Value))}) AND cr.valid_from_us <= {now} AND cr.valid_until_us > {now}";
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var patient = reader.GetInt64(0);
+            var basis = reader.GetString(1);
+            // A care relation is the basis whenever there is one; emergency access only when it is the only one.
+            bases[patient] = bases.TryGetValue(patient, out var known) && known != "emergency" ? known : basis;
+        }
+
+        return bases;
+    }
+
+    /// <summary>Replaces the care relations made by resource <paramref name="sourceKey"/>, in this transaction.</summary>
+    public async Task ReplaceRelationsAsync(long sourceKey, long? patientKey, IReadOnlyList<CareRelation> relations, CancellationToken ct)
+    {
+        await FlushAsync(ct);
+        await using (var delete = Command("DELETE FROM care_relations WHERE source_key = @source"))
+        {
+            Add(delete, "source", sourceKey);
+            await delete.ExecuteNonQueryAsync(ct);
+        }
+
+        if (patientKey is null)
+        {
+            return;
+        }
+
+        foreach (var relation in relations)
+        {
+            await using var insert = Command(
+                "INSERT INTO care_relations (source_key, patient_key, grantee, basis, valid_from_us, valid_until_us) VALUES (@source, @patient, @grantee, @basis, @from, @until)");
+            Add(insert, "source", sourceKey);
+            Add(insert, "patient", patientKey.Value);
+            Add(insert, "grantee", relation.Grantee);
+            Add(insert, "basis", relation.Basis);
+            Add(insert, "from", ToMicros(relation.From));
+            Add(insert, "until", relation.Until == DateTimeOffset.MaxValue ? long.MaxValue : ToMicros(relation.Until));
+            await insert.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+}
