@@ -40,7 +40,9 @@ internal sealed class CallerAccess(SqlStore store, AccessOptions options)
                 return null;
             case CallerKind.Staff:
                 var grantees = await CachedAsync($"staff|{caller.UnitOrganisationNumber}|{caller.HprNumber}", now, () => StaffGranteesAsync(caller, ct));
-                return new AccessFilter(grantees.Grantees, null, caller.Role is null or StaffRoles.Secretary ? SecretaryTypes : null, now);
+                return new AccessFilter(
+                    grantees.Grantees, null, caller.Role is null or StaffRoles.Secretary ? SecretaryTypes : null, now,
+                    SeesProtectedAddresses: caller.Role is { } role && options.ProtectedAddressRoles.Contains(role));
             case CallerKind.Citizen when caller.PersonalIdentityNumber is { } pid:
                 var own = await CachedAsync($"citizen|{pid}", now, () => CitizenKeyAsync(pid, ct));
                 return new AccessFilter([], own.OwnKey ?? -1, null, now);

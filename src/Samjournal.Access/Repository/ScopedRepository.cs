@@ -221,11 +221,20 @@ public sealed class ScopedRepository
     /// <paramref name="beforeId"/> (the last AuditEvent id of the previous page).</summary>
     public async Task<AccessLogPage> AccessLogAsync(string patientId, long? beforeId, int count, CancellationToken ct)
     {
+        var request = await RequestAsync(ct);
         await using var session = await _store.ReadAsync(ct);
         var key = await session.KeyOfAsync("Patient", patientId, ct);
         if (key is null)
         {
             throw Samjournal.Fhir.Errors.FhirOperationException.NotFound($"Patient/{patientId} does not exist.");
+        }
+
+        // The log is part of the patient's record: the patient, and those who may see the record, read it.
+        session.Access = request.Access;
+        if (!await session.PermitsAsync("Patient", key, ct))
+        {
+            await _audit.RecordDenialAsync(request.Actor, "operation", $"Patient/{patientId}/$access-log", key, "no access to this patient's record");
+            throw RequestContext.NoAccess($"Patient/{patientId}", key);
         }
 
         var rows = await session.ReadAuditAsync(key.Value, beforeId, count + 1, ct);

@@ -48,4 +48,5 @@ internal sealed record DemoPatient(
     string Street,
     string Gp,
     string[] Profiles,
-    string[] Allergies);
+    string[] Allergies,
+    string? AddressProtection = null);

@@ -28,6 +28,9 @@ internal sealed class DemoPatientWriter(DemoBundleBuilder builder, DateOnly toda
             {
                 Identifier = [new Identifier(NorwegianSystems.Fodselsnummer, fnr) { Use = Identifier.IdentifierUse.Official }],
                 Active = true,
+                Meta = row.AddressProtection is { } protection
+                    ? new Meta { Security = [new Coding("https://samjournal.no/fhir/CodeSystem/address-protection", protection)] }
+                    : null,
                 Name = [new HumanName { Use = HumanName.NameUse.Official, Family = row.Family, Given = [row.Given] }],
                 Gender = row.Gender,
                 BirthDate = DemoResources.Date(birthDate),

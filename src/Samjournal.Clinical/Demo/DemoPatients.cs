@@ -25,7 +25,8 @@ internal static class DemoPatients
         // Adults.
         new("Ola", "Kvæstad", M, 24, "Kirkegata 3", "lunde", ["depression"], []),
         new("Ida", "Holm", F, 27, "Kirkegata 5", "saether", ["appendicitis"], ["sulfonamide"]),
-        new("Thea", "Brænne", F, 31, "Elvebakken 2", "saether", ["hypothyroidism", "migraine"], []),
+        // Strictly confidential address (strengt fortrolig adresse): staff never see where she lives.
+        new("Thea", "Brænne", F, 31, "Elvebakken 2", "saether", ["hypothyroidism", "migraine"], [], "strengt-fortrolig"),
         new("Mathias", "Berge", M, 35, "Sjøgata 4", "lunde", ["pneumonia"], []),
         new("Henrik", "Sæterdal", M, 38, "Fjellveien 8", "fossum", ["hypertension"], []),
         new("Kristian", "Fjellstad", M, 42, "Fjellveien 19", "fossum", ["migraine", "hypercholesterolemia"], []),

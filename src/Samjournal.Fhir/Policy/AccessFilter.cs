@@ -12,11 +12,13 @@ namespace Samjournal.Fhir.Policy;
 /// <param name="OwnPatientKey">A citizen's own Patient key: that compartment is visible.</param>
 /// <param name="AllowedTypes">When set, only these resource types (a role's limits).</param>
 /// <param name="Now">The moment relations are evaluated at.</param>
+/// <param name="SeesProtectedAddresses">On the allow-list for protected addresses.</param>
 internal sealed record AccessFilter(
     IReadOnlyList<string> Grantees,
     long? OwnPatientKey,
     IReadOnlySet<string>? AllowedTypes,
-    DateTimeOffset Now);
+    DateTimeOffset Now,
+    bool SeesProtectedAddresses = false);
 
 /// <summary>A care relation a resource makes: the grantee may see the patient between the two times.</summary>
 /// <param name="Basis">encounter, episode-of-care, care-team, referral, gp-list, emergency.</param>

@@ -74,7 +74,7 @@ internal sealed partial class StoreSession
             {
                 CompartmentKey = reader.IsDBNull(7) ? null : reader.GetInt64(7),
             };
-            entries.Add(new EverythingEntry(stored, !reader.IsDBNull(7) && reader.GetInt64(7) == patientKey));
+            entries.Add(new EverythingEntry(Shown(stored), !reader.IsDBNull(7) && reader.GetInt64(7) == patientKey));
         }
 
         return new EverythingPage(entries, more ? lastKey : null);

@@ -71,7 +71,7 @@ internal sealed partial class StoreSession
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            found.Add(new StoredVersion(
+            found.Add(Shown(new StoredVersion(
                 _store.TypeName(reader.GetInt16(0)),
                 reader.GetString(1),
                 reader.GetInt32(2),
@@ -80,7 +80,7 @@ internal sealed partial class StoreSession
                 (byte[])reader.GetValue(5))
             {
                 CompartmentKey = reader.IsDBNull(6) ? null : reader.GetInt64(6),
-            });
+            }));
         }
 
         return found;

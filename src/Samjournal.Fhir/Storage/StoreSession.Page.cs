@@ -53,6 +53,11 @@ internal sealed partial class StoreSession
         {
             inner.Append(" AND ").Append(policy);
         }
+
+        if (ProtectedAddressSql(bind, typeId, clauses, "r") is { } hidden)
+        {
+            inner.Append(" AND ").Append(hidden);
+        }
         for (var i = 0; i < clauses.Count; i++)
         {
             if (driving is null || i != drivingIndex)
@@ -95,7 +100,7 @@ internal sealed partial class StoreSession
                 var match = withBody
                     ? new StoredVersion(type, reader.GetString(1), reader.GetInt32(2), FromMicros(reader.GetInt64(3)), (VersionMethod)reader.GetInt16(4), (byte[])reader.GetValue(5))
                     : new StoredVersion(type, reader.GetString(1), 0, default, VersionMethod.Create, null);
-                match = match with { CompartmentKey = reader.IsDBNull(compartmentAt) ? null : reader.GetInt64(compartmentAt) };
+                match = Shown(match with { CompartmentKey = reader.IsDBNull(compartmentAt) ? null : reader.GetInt64(compartmentAt) });
                 var values = new object?[sort.Count];
                 for (var i = 0; i < sort.Count; i++)
                 {

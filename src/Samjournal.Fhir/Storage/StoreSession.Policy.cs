@@ -43,6 +43,28 @@ internal sealed partial class StoreSession
         return condition;
     }
 
+    /// <summary>A version as this caller may see it: a protected patient's address and telecom
+    /// removed unless the caller is the patient or on the allow-list.</summary>
+    private StoredVersion Shown(StoredVersion version) =>
+        Access is { SeesProtectedAddresses: false } access && version.Type == "Patient" && version.Json is { } json && version.CompartmentKey != access.OwnPatientKey
+            ? version with { Json = Policy.ProtectedAddress.Masked(json) }
+            : version;
+
+    /// <summary>A search on a field that reveals where people live never matches a protected patient.</summary>
+    private string? ProtectedAddressSql(Binder bind, short typeId, IReadOnlyList<Search.SearchClause> clauses, string row)
+    {
+        if (Access is not { SeesProtectedAddresses: false } access || !_store.TryTypeId("Patient", out var patientType) || typeId != patientType
+            || !clauses.Any(c => c.Param is { } p && Policy.ProtectedAddress.RevealingParameters.Contains(p))
+            || !_store.TryParamId(patientType, "_security", out var security))
+        {
+            return null;
+        }
+
+        var own = access.OwnPatientKey is { } key ? $"{row}.res_key = {bind.Value(key)} OR " : "";
+        return $"({own}NOT EXISTS (SELECT 1 FROM idx_token px WHERE px.res_key = {row}.res_key AND px.param_id = {bind.Value(security)}"
+            + $" AND px.system = {bind.Value(Policy.ProtectedAddress.System)} AND px.code IN ({bind.Value(Policy.ProtectedAddress.Confidential)}, {bind.Value(Policy.ProtectedAddress.StrictlyConfidential)})))";
+    }
+
     /// <summary>Whether the caller may see a resource in <paramref name="compartment"/> of <paramref name="type"/>.</summary>
     public async Task<bool> PermitsAsync(string type, long? compartment, CancellationToken ct)
     {

@@ -71,7 +71,7 @@ internal sealed partial class StoreSession
             }
 
             lastSeq = reader.GetInt64(0);
-            versions.Add(new StoredVersion(
+            versions.Add(Shown(new StoredVersion(
                 _store.TypeName(reader.GetInt16(1)),
                 reader.GetString(2),
                 reader.GetInt32(3),
@@ -80,7 +80,7 @@ internal sealed partial class StoreSession
                 reader.IsDBNull(6) ? null : (byte[])reader.GetValue(6))
             {
                 CompartmentKey = reader.IsDBNull(7) ? null : reader.GetInt64(7),
-            });
+            }));
         }
 
         return new HistoryPage(versions, more ? lastSeq : null);
@@ -110,6 +110,11 @@ internal sealed partial class StoreSession
         if (PolicySql(bind, "r.compartment_key", "r.type_id") is { } policy)
         {
             sql.Append(" AND ").Append(policy);
+        }
+
+        if (ProtectedAddressSql(bind, typeId, clauses, "r") is { } hidden)
+        {
+            sql.Append(" AND ").Append(hidden);
         }
 
         foreach (var clause in clauses)

@@ -93,7 +93,7 @@ internal sealed partial class StoreSession : IAsyncDisposable
             return null;
         }
 
-        return new StoredVersion(
+        return Shown(new StoredVersion(
             type,
             id,
             reader.GetInt32(0),
@@ -102,7 +102,7 @@ internal sealed partial class StoreSession : IAsyncDisposable
             reader.IsDBNull(3) ? null : (byte[])reader.GetValue(3))
         {
             CompartmentKey = reader.IsDBNull(4) ? null : reader.GetInt64(4),
-        };
+        });
     }
 
     /// <summary>The head of a resource; in a write session it is locked until commit, so

@@ -174,6 +174,66 @@ public abstract class CareRelationAccessBehaviour(SamjournalHost host) : RestTes
         Assert.All(await EntriesAsync(emma, "Condition"), e => Assert.Equal("Patient/" + self.Resource.Id, ((Condition)e.Resource).Subject.Reference));
     }
 
+    [Fact]
+    public async Task A_protected_address_is_removed_on_every_read_path_and_cannot_be_searched_for()
+    {
+        var city = "Skjulby" + Unique()[..6];
+        var patient = NewPatient();
+        patient.Meta = new Meta { Security = [new Coding("https://samjournal.no/fhir/CodeSystem/address-protection", "strengt-fortrolig")] };
+        patient.Address = [new Address { Line = ["Hemmeligveien 1"], City = city, PostalCode = "7999" }];
+        patient.Telecom = [new ContactPoint(ContactPoint.ContactPointSystem.Phone, ContactPoint.ContactPointUse.Mobile, "+4799999999")];
+        patient.Contact = [new Patient.ContactComponent { Address = new Address { City = city } }];
+        patient = await CreateAsync(patient);
+        var observation = await CreateAsync(Glucose(patient.Id));
+        await CreateAsync(new Encounter
+        {
+            Status = Encounter.EncounterStatus.InProgress,
+            Class = new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "IMP"),
+            Subject = new ResourceReference("Patient/" + patient.Id),
+            ServiceProvider = new ResourceReference(await OrganisationAsync(MedicalWard)),
+        });
+        using var nurse = await Host.ClientForAsync("strand");
+
+        var shown = new List<Patient>
+        {
+            await (await nurse.GetAsync($"Patient/{patient.Id}")).ExpectAsync<Patient>(HttpStatusCode.OK),
+            await (await nurse.GetAsync($"Patient/{patient.Id}/_history/1")).ExpectAsync<Patient>(HttpStatusCode.OK),
+        };
+        shown.AddRange((await EntriesAsync(nurse, $"Patient?_id={patient.Id}")).Select(e => (Patient)e.Resource));
+        shown.AddRange((await EntriesAsync(nurse, $"Observation?_id={observation.Id}&_include=Observation:subject")).Select(e => e.Resource).OfType<Patient>());
+        shown.AddRange((await EntriesAsync(nurse, $"Patient/{patient.Id}/$everything")).Select(e => e.Resource).OfType<Patient>());
+        shown.AddRange((await EntriesAsync(nurse, $"Patient/{patient.Id}/_history")).Select(e => e.Resource).OfType<Patient>());
+        Assert.Equal(6, shown.Count);
+        Assert.All(shown, p =>
+        {
+            Assert.Empty(p.Address);
+            Assert.Empty(p.Telecom);
+            Assert.All(p.Contact, c => Assert.Null(c.Address));
+            Assert.Equal(patient.Name[0].Family, p.Name[0].Family);
+        });
+
+        Assert.Empty(await EntriesAsync(nurse, $"Patient?address-city={city}"));
+        Assert.Empty(await EntriesAsync(nurse, $"Patient?phone=%2B4799999999"));
+
+        // Those who maintain it (the population register integration) still see it.
+        var system = await (await Client.GetAsync($"Patient/{patient.Id}")).ExpectAsync<Patient>(HttpStatusCode.OK);
+        Assert.Equal(city, system.Address[0].City);
+        Assert.Single(await EntriesAsync(Client, $"Patient?address-city={city}"));
+    }
+
+    [Fact]
+    public async Task The_access_log_is_read_by_the_patient_and_those_with_access_only()
+    {
+        using var emma = await Host.ClientForAsync("emma.odegard", "patient/*.rs");
+        var self = Assert.Single(await EntriesAsync(emma, "Patient")).Resource.Id;
+        (await emma.GetAsync($"Patient/{self}/$access-log")).EnsureSuccessStatusCode();
+
+        var (other, _) = await PatientWithObservationAsync();
+        await (await emma.GetAsync($"Patient/{other.Id}/$access-log")).ExpectOutcomeAsync(HttpStatusCode.Forbidden);
+        using var nurse = await Host.ClientForAsync("strand");
+        await (await nurse.GetAsync($"Patient/{other.Id}/$access-log")).ExpectOutcomeAsync(HttpStatusCode.Forbidden);
+    }
+
     private static Parameters EmergencyRequest(string reason, string text)
     {
         var parameters = new Parameters();
