@@ -45,7 +45,8 @@ internal sealed class CallerAccess(SqlStore store, AccessOptions options)
                     SeesProtectedAddresses: caller.Role is { } role && options.ProtectedAddressRoles.Contains(role));
             case CallerKind.Citizen when caller.PersonalIdentityNumber is { } pid:
                 var own = await CachedAsync($"citizen|{pid}", now, () => CitizenKeyAsync(pid, ct));
-                return new AccessFilter([], own.OwnKey ?? -1, null, now);
+                var (children, limited) = await ParentalAccess.ChildrenAsync(store, pid, now, ct);
+                return new AccessFilter([], own.OwnKey ?? -1, null, now) { ChildKeys = children, LimitedChildKeys = limited };
             default:
                 return new AccessFilter([], null, Nothing, now);
         }

@@ -47,7 +47,7 @@ internal sealed partial class FhirEngine
     /// for emergency access, and the refusal is audited as one.</summary>
     internal static async Task RequirePermittedAsync(StoreSession session, StoredVersion stored, CancellationToken ct)
     {
-        if (!await session.PermitsAsync(stored.Type, stored.CompartmentKey, ct))
+        if (!await session.PermitsAsync(stored, ct))
         {
             throw RequestContext.NoAccess($"{stored.Type}/{stored.Id}", stored.CompartmentKey);
         }

@@ -18,7 +18,30 @@ internal sealed record AccessFilter(
     long? OwnPatientKey,
     IReadOnlySet<string>? AllowedTypes,
     DateTimeOffset Now,
-    bool SeesProtectedAddresses = false);
+    bool SeesProtectedAddresses = false)
+{
+    /// <summary>Children whose whole record a parent sees (under 12, or 16 and over with consent).</summary>
+    public IReadOnlyList<long> ChildKeys { get; init; } = [];
+
+    /// <summary>Children of 12 to 16 whose record a parent sees without what is reserved from parents.</summary>
+    public IReadOnlyList<long> LimitedChildKeys { get; init; } = [];
+}
+
+/// <summary>Marks on a resource's <c>meta.security</c> that keep it from some readers.</summary>
+internal static class Reservation
+{
+    public const string System = "https://samjournal.no/fhir/CodeSystem/reservation";
+
+    /// <summary>Reserved from parents by the young person (12–16) or a clinician (pasient- og brukerrettighetsloven § 3-4).</summary>
+    public const string FromParents = "reserved-from-parents";
+
+    private static readonly byte[] Marker = global::System.Text.Encoding.UTF8.GetBytes(FromParents);
+
+    /// <summary>Whether a stored body carries the reservation (a byte search, then a parse to be sure).</summary>
+    public static bool IsReservedFromParents(byte[]? json) =>
+        json is not null && json.AsSpan().IndexOf(Marker) >= 0
+        && Serialization.FhirFormat.Parse(json, Serialization.FhirMediaType.Json).Meta?.Security.Any(c => c.System == System && c.Code == FromParents) == true;
+}
 
 /// <summary>A care relation a resource makes: the grantee may see the patient between the two times.</summary>
 /// <param name="Basis">encounter, episode-of-care, care-team, referral, gp-list, emergency.</param>

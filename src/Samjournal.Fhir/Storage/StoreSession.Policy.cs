@@ -33,6 +33,21 @@ internal sealed partial class StoreSession
             visible.Add($"{compartmentColumn} = {bind.Value(own)}");
         }
 
+        if (access.ChildKeys.Count > 0)
+        {
+            visible.Add($"{compartmentColumn} IN ({string.Join(", ", access.ChildKeys.Select(k => bind.Value(k)))})");
+        }
+
+        if (access.LimitedChildKeys.Count > 0)
+        {
+            // The reservation is a security label, indexed under each type's _security parameter.
+            var resKey = compartmentColumn.Replace("compartment_key", "res_key", StringComparison.Ordinal);
+            visible.Add($"({compartmentColumn} IN ({string.Join(", ", access.LimitedChildKeys.Select(k => bind.Value(k)))})"
+                + $" AND NOT EXISTS (SELECT 1 FROM idx_token rx WHERE rx.res_key = {resKey}"
+                + " AND rx.param_id IN (SELECT sp.param_id FROM search_params sp WHERE sp.code = '_security')"
+                + $" AND rx.system = {bind.Value(Policy.Reservation.System)} AND rx.code = {bind.Value(Policy.Reservation.FromParents)}))");
+        }
+
         var condition = $"({compartmentColumn} IS NULL{string.Concat(visible.Select(v => " OR " + v))})";
         if (access.AllowedTypes is { } types)
         {
@@ -78,13 +93,19 @@ internal sealed partial class StoreSession
             return false;
         }
 
-        if (compartment is null || compartment == access.OwnPatientKey)
+        if (compartment is null || compartment == access.OwnPatientKey || access.ChildKeys.Contains(compartment.Value) || access.LimitedChildKeys.Contains(compartment.Value))
         {
             return true;
         }
 
         return (await CurrentBasesAsync([compartment.Value], ct)).ContainsKey(compartment.Value);
     }
+
+    /// <summary>Whether the caller may see this very version: its record, and for a parent of a
+    /// 12–16-year-old, whether it is reserved from parents.</summary>
+    public async Task<bool> PermitsAsync(StoredVersion version, CancellationToken ct) =>
+        await PermitsAsync(version.Type, version.CompartmentKey, ct)
+        && !(Access is { } access && version.CompartmentKey is { } key && access.LimitedChildKeys.Contains(key) && Policy.Reservation.IsReservedFromParents(version.Json));
 
     /// <summary>For each patient the caller now has a care relation with, its bases (emergency last).</summary>
     public async Task<IReadOnlyDictionary<long, string>> CurrentBasesAsync(IReadOnlyCollection<long> patients, CancellationToken ct)
