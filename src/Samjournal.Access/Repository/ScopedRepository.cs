@@ -207,6 +207,59 @@ public sealed class ScopedRepository
         return new EmergencyAccessGrant(outcome.Version!.Id, until);
     }
 
+    /// <summary>
+    /// The unit leader's worklist of emergency accesses to review: open review Tasks owned by the
+    /// leader's unit, oldest first. The leader reviews the access (who, when, why) without a care
+    /// relation to the patient, so this list is read past the record's policy, for exactly these
+    /// Tasks, and audited as such.
+    /// </summary>
+    public async Task<IReadOnlyList<StoredVersion>> EmergencyAccessReviewsAsync(CancellationToken ct)
+    {
+        var (request, unit) = await UnitLeaderAsync(ct);
+        var clauses = Samjournal.Fhir.Search.CriteriaParser.Parse(
+            "Task", $"code={Policy.CareRelationRules.TaskCodeSystem}|{Policy.CareRelationRules.EmergencyAccessCode}&owner={unit}&status=requested");
+        var search = new SearchRequest("Task", clauses, 500, true, TotalMode.None, [], 0) { Query = "Task?emergency-access-reviews" };
+        var result = await _engine.SearchAsync(null, search, ct);
+        var reviewer = request.Actor with { Basis = "emergency-access-review" };
+        await _audit.RecordDisclosureAsync(reviewer, "search-type", "emergency-access reviews of " + unit, result.Page.Matches);
+        return result.Page.Matches;
+    }
+
+    /// <summary>Closes the review of an emergency access: the Task is completed with the leader's note.</summary>
+    public async Task<WriteOutcome> CloseEmergencyAccessReviewAsync(string taskId, string note, CancellationToken ct)
+    {
+        var (request, unit) = await UnitLeaderAsync(ct);
+        if (string.IsNullOrWhiteSpace(note))
+        {
+            throw Samjournal.Fhir.Errors.FhirOperationException.BadRequest("A review is closed with a note saying what was found.", "note");
+        }
+
+        var reviewer = new RequestContext(request.Actor with { Basis = "emergency-access-review" });
+        var stored = await _engine.ReadAsync(null, "Task", taskId, ct);
+        if (Samjournal.Fhir.Serialization.FhirFormat.Parse(stored.Json!, Samjournal.Fhir.Serialization.FhirMediaType.Json) is not Hl7.Fhir.Model.Task task
+            || task.Code?.Coding.Any(c => c.Code == Policy.CareRelationRules.EmergencyAccessCode) != true || task.Owner?.Reference != unit)
+        {
+            throw Samjournal.Fhir.Errors.FhirOperationException.Forbidden($"Task/{taskId} is not an emergency access review of your unit.");
+        }
+
+        task.Status = Hl7.Fhir.Model.Task.TaskStatus.Completed;
+        task.Note.Add(new Annotation { Text = note.Trim(), Author = new ResourceReference(null, Caller.Name), Time = _accessOptions.Time.GetUtcNow().ToString("o", System.Globalization.CultureInfo.InvariantCulture) });
+        task.LastModifiedElement = new FhirDateTime(_accessOptions.Time.GetUtcNow());
+        return await _engine.UpdateAsync(reviewer, "Task", taskId, task, stored.Version, ct);
+    }
+
+    private async Task<(RequestContext Request, string Unit)> UnitLeaderAsync(CancellationToken ct)
+    {
+        var request = await RequestAsync(ct);
+        if (Caller.Kind != CallerKind.Staff || Caller.Role != StaffRoles.UnitLeader
+            || request.Access?.Grantees.FirstOrDefault(g => g.StartsWith("Organization/", StringComparison.Ordinal)) is not { } unit)
+        {
+            throw Samjournal.Fhir.Errors.FhirOperationException.Forbidden("Emergency access reviews are for the unit leader of the unit the access was made from.");
+        }
+
+        return (request, unit);
+    }
+
     private async Task RequirePatientAsync(string patientId, CancellationToken ct)
     {
         await using var session = await _store.ReadAsync(ct);

@@ -24,6 +24,8 @@ internal static class AuditEndpoints
         fhir.MapGet("/$verify-audit-trail", VerifyAsync).WithName("verify-audit-trail");
         fhir.MapPost("/$verify-audit-trail", VerifyAsync).WithName("verify-audit-trail-post");
         fhir.MapPost("/Patient/{id}/$emergency-access", EmergencyAccessAsync).WithName("patient-emergency-access");
+        fhir.MapGet("/$emergency-access-reviews", ReviewsAsync).WithName("emergency-access-reviews");
+        fhir.MapPost("/Task/{id}/$close-review", CloseReviewAsync).WithName("emergency-access-close-review");
     }
 
     private static async Task AccessLogAsync(HttpContext http, ScopedRepository repo, string id)
@@ -103,6 +105,36 @@ internal static class AuditEndpoints
         result.Add("task", new ResourceReference("Task/" + grant.TaskId));
         result.Add("until", new FhirDateTime(grant.Until));
         await FhirHttp.WriteResourceAsync(http, result, StatusCodes.Status201Created);
+    }
+
+    /// <summary><c>GET /fhir/$emergency-access-reviews</c>: the unit leader's open reviews, as a searchset of Tasks.</summary>
+    private static async Task ReviewsAsync(HttpContext http, ScopedRepository repo)
+    {
+        var tasks = await repo.EmergencyAccessReviewsAsync(http.RequestAborted);
+        var baseUrl = FhirHttp.BaseUrl(http.Request);
+        var bundle = new Bundle { Type = Bundle.BundleType.Searchset, Total = tasks.Count };
+        foreach (var task in tasks)
+        {
+            bundle.Entry.Add(new Bundle.EntryComponent
+            {
+                FullUrl = $"{baseUrl}/Task/{task.Id}",
+                Resource = Samjournal.Fhir.Serialization.FhirFormat.Parse(task.Json!, Samjournal.Fhir.Serialization.FhirMediaType.Json),
+                Search = new Bundle.SearchComponent { Mode = Bundle.SearchEntryMode.Match },
+            });
+        }
+
+        await FhirHttp.WriteResourceAsync(http, bundle);
+    }
+
+    /// <summary><c>POST /fhir/Task/{id}/$close-review</c> with a Parameters body holding <c>note</c>.</summary>
+    private static async Task CloseReviewAsync(HttpContext http, ScopedRepository repo, string id)
+    {
+        var body = await FhirHttp.ReadResourceAsync(http.Request, http.RequestAborted);
+        var note = (body as Parameters)?.GetSingleValue<FhirString>("note")?.Value
+            ?? throw FhirError.BadRequest("$close-review takes a Parameters body with a 'note' (valueString).", "note");
+        var outcome = await repo.CloseEmergencyAccessReviewAsync(id, note, http.RequestAborted);
+        FhirHttp.SetVersionHeaders(http.Response, outcome.Version!);
+        await FhirHttp.WriteStoredAsync(http, outcome.Version!);
     }
 
     // R4 has no integer64; a position past two billion goes out as a decimal, still exact.

@@ -163,6 +163,34 @@ public abstract class CareRelationAccessBehaviour(SamjournalHost host) : RestTes
     }
 
     [Fact]
+    public async Task The_unit_leader_reviews_and_closes_an_emergency_access_of_the_unit()
+    {
+        var (patient, _) = await PatientWithObservationAsync();
+        using var doctor = await Host.ClientForAsync("haugen");
+        using var leader = await Host.ClientForAsync("lie");
+        using var nurse = await Host.ClientForAsync("strand");
+        var granted = await (await doctor.PostAsync($"Patient/{patient.Id}/$emergency-access", FhirClientExtensions.Json(
+            EmergencyRequest("unconscious", "Found unresponsive in the corridor, identity from wallet")))).ExpectAsync<Parameters>(HttpStatusCode.Created);
+        var taskId = ((ResourceReference)granted.GetSingleValue<DataType>("task")).Reference["Task/".Length..];
+
+        var reviews = await (await leader.GetAsync("$emergency-access-reviews")).ExpectAsync<Bundle>(HttpStatusCode.OK);
+        Assert.Contains(reviews.Entry, e => e.Resource.Id == taskId);
+        await (await nurse.GetAsync("$emergency-access-reviews")).ExpectOutcomeAsync(HttpStatusCode.Forbidden);
+        // The review is of the access, not a way into the record.
+        await (await leader.GetAsync($"Patient/{patient.Id}")).ExpectOutcomeAsync(HttpStatusCode.Forbidden);
+
+        var note = new Parameters();
+        note.Add("note", new FhirString("Checked with the doctor: patient admitted through the emergency room. Justified."));
+        var closed = await (await leader.PostAsync($"Task/{taskId}/$close-review", FhirClientExtensions.Json(note))).ExpectAsync<Hl7.Fhir.Model.Task>(HttpStatusCode.OK);
+        Assert.Equal(Hl7.Fhir.Model.Task.TaskStatus.Completed, closed.Status);
+        reviews = await (await leader.GetAsync("$emergency-access-reviews")).ExpectAsync<Bundle>(HttpStatusCode.OK);
+        Assert.DoesNotContain(reviews.Entry, e => e.Resource.Id == taskId);
+
+        // Closing the review does not cut the access short: it runs its period.
+        (await doctor.GetAsync($"Patient/{patient.Id}")).EnsureSuccessStatusCode();
+    }
+
+    [Fact]
     public async Task A_citizen_sees_their_own_record_and_no_one_elses()
     {
         using var emma = await Host.ClientForAsync("emma.odegard", "patient/*.rs");
