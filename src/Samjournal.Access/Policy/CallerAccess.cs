@@ -40,9 +40,13 @@ internal sealed class CallerAccess(SqlStore store, AccessOptions options)
                 return null;
             case CallerKind.Staff:
                 var grantees = await CachedAsync($"staff|{caller.UnitOrganisationNumber}|{caller.HprNumber}", now, () => StaffGranteesAsync(caller, ct));
+                var organisation = await CachedAsync($"organisation|{caller.OrganisationNumber}", now, () => OrganisationAsync(caller.OrganisationNumber, ct));
                 return new AccessFilter(
                     grantees.Grantees, null, caller.Role is null or StaffRoles.Secretary ? SecretaryTypes : null, now,
-                    SeesProtectedAddresses: caller.Role is { } role && options.ProtectedAddressRoles.Contains(role));
+                    SeesProtectedAddresses: caller.Role is { } role && options.ProtectedAddressRoles.Contains(role))
+                {
+                    BlockTargets = [.. grantees.Grantees.Concat(organisation.Grantees).Distinct(StringComparer.Ordinal)],
+                };
             case CallerKind.Citizen when caller.PersonalIdentityNumber is { } pid:
                 var own = await CachedAsync($"citizen|{pid}", now, () => CitizenKeyAsync(pid, ct));
                 var (children, limited) = await ParentalAccess.ChildrenAsync(store, pid, now, ct);
@@ -98,6 +102,19 @@ internal sealed class CallerAccess(SqlStore store, AccessOptions options)
         }
 
         return (grantees, null);
+    }
+
+    /// <summary>The legal organisation the person works for: a block may name all of it.</summary>
+    private async Task<(IReadOnlyList<string>, long?)> OrganisationAsync(string? number, CancellationToken ct)
+    {
+        if (number is null)
+        {
+            return ([], null);
+        }
+
+        await using var session = await store.ReadAsync(ct);
+        var ids = await session.FindIdsAsync("Organization", CriteriaParser.Parse("Organization", $"identifier={OrganisationSystem}|{number}"), 10, ct);
+        return (ids.Select(id => "Organization/" + id).ToList(), null);
     }
 
     private async Task<(IReadOnlyList<string>, long?)> CitizenKeyAsync(string pid, CancellationToken ct)

@@ -37,6 +37,29 @@ internal sealed class CareRelationRules(AccessOptions options) : ICareRelationRu
         _ => [],
     };
 
+    /// <summary>
+    /// A block (sperring) is an active Consent that denies: its actors (staff, roles, units,
+    /// organisations) may not see the data it names, nor what refers to that data, nor the Consent
+    /// itself (a block should not announce what it hides).
+    /// </summary>
+    public IReadOnlyList<RecordBlock> BlocksOf(Resource resource)
+    {
+        if (resource is not Consent { Status: Consent.ConsentState.Active, Provision: { Type: Consent.ConsentProvisionType.Deny } provision } consent)
+        {
+            return [];
+        }
+
+        var targets = provision.Actor.Select(a => Grantee(a.Reference?.Reference)).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        var items = provision.Data
+            .Select(d => d.Reference?.Reference?.Split('/'))
+            .Where(parts => parts is { Length: >= 2 })
+            .Select(parts => (Type: parts![^2], Id: parts[^1]))
+            .Append((Type: "Consent", Id: consent.Id ?? ""))
+            .Distinct()
+            .ToList();
+        return [.. targets.SelectMany(t => items.Select(i => new RecordBlock(t, i.Type, i.Id)))];
+    }
+
     private List<CareRelation> FromEncounter(Encounter encounter)
     {
         var until = encounter.Status switch

@@ -67,7 +67,12 @@ internal sealed class ResourceWriter(StoreSession session, TimeProvider time, IR
         var patientKey = await session.WriteAsync(new NewVersion(type, id, version, stored.LastUpdated, method, json, index, compartment), head, ct);
         if (relations is not null)
         {
-            await session.ReplaceRelationsAsync(await session.EnsureKeyAsync(type, id, ct), patientKey, relations ?? [], ct);
+            await session.ReplaceRelationsAsync(await session.EnsureKeyAsync(type, id, ct), patientKey, relations, ct);
+        }
+
+        if (type == "Consent" && Relations is { } blockRules)
+        {
+            await session.ReplaceBlocksAsync(await session.EnsureKeyAsync(type, id, ct), patientKey, blockRules.BlocksOf(resource), ct);
         }
 
         Audit(method == VersionMethod.Create ? "C" : "U", method == VersionMethod.Create ? "create" : "update", stored, patientKey);
@@ -110,6 +115,11 @@ internal sealed class ResourceWriter(StoreSession session, TimeProvider time, IR
         if (Relations?.Applies(type) == true)
         {
             await session.ReplaceRelationsAsync(head.Value.Key, null, [], ct);
+        }
+
+        if (type == "Consent" && Relations is not null)
+        {
+            await session.ReplaceBlocksAsync(head.Value.Key, null, [], ct);
         }
 
         Audit("D", "delete", new StoredVersion(type, id, version, now, VersionMethod.Delete, null), head.Value.Compartment);

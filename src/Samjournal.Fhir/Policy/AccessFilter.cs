@@ -25,7 +25,15 @@ internal sealed record AccessFilter(
 
     /// <summary>Children of 12 to 16 whose record a parent sees without what is reserved from parents.</summary>
     public IReadOnlyList<long> LimitedChildKeys { get; init; } = [];
+
+    /// <summary>Who a block (sperring) can name that this caller is: their person, roles, unit and
+    /// organisation. Blocks hold on every basis, emergency access included.</summary>
+    public IReadOnlyList<string> BlockTargets { get; init; } = [];
 }
+
+/// <summary>One block from a Consent: <paramref name="Target"/> (Practitioner/, PractitionerRole/ or
+/// Organization/) may not see <paramref name="ItemType"/>/<paramref name="ItemId"/> nor what refers to it.</summary>
+internal sealed record RecordBlock(string Target, string ItemType, string ItemId);
 
 /// <summary>Marks on a resource's <c>meta.security</c> that keep it from some readers.</summary>
 internal static class Reservation
@@ -54,4 +62,7 @@ internal interface ICareRelationRules
     bool Applies(string type);
 
     IReadOnlyList<CareRelation> RelationsOf(Hl7.Fhir.Model.Resource resource);
+
+    /// <summary>The blocks a resource (a Consent) makes; none for other types.</summary>
+    IReadOnlyList<RecordBlock> BlocksOf(Hl7.Fhir.Model.Resource resource);
 }

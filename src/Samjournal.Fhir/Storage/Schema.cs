@@ -245,6 +245,21 @@ internal static class Schema
             CREATE INDEX ix_care_relations_source ON care_relations (source_key);
             CREATE INDEX ix_care_relations_patient ON care_relations (patient_key);
             """,
+
+            // 10: blocks (sperring): the patient's Consent (deny) keeps named items, and everything
+            // that refers to them (what belongs to a blocked encounter or document), from named
+            // staff, units or organisations. Derived from the Consent at write time, like care relations.
+            """
+            CREATE TABLE record_blocks (
+                source_key BIGINT NOT NULL,
+                patient_key BIGINT NOT NULL,
+                target TEXT NOT NULL,
+                item_key BIGINT NOT NULL,
+                item_type_id SMALLINT NOT NULL,
+                item_id TEXT NOT NULL);
+            CREATE INDEX ix_record_blocks_patient ON record_blocks (patient_key, target);
+            CREATE INDEX ix_record_blocks_source ON record_blocks (source_key);
+            """,
         ];
     }
 

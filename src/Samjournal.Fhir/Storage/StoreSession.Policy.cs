@@ -49,6 +49,16 @@ internal sealed partial class StoreSession
         }
 
         var condition = $"({compartmentColumn} IS NULL{string.Concat(visible.Select(v => " OR " + v))})";
+        if (access.BlockTargets.Count > 0)
+        {
+            // Blocked: the item itself, and whatever refers to it (the notes and results of a blocked encounter).
+            var resKey = compartmentColumn.Replace("compartment_key", "res_key", StringComparison.Ordinal);
+            condition += $" AND NOT EXISTS (SELECT 1 FROM record_blocks b WHERE b.patient_key = {compartmentColumn}"
+                + $" AND b.target IN ({string.Join(", ", access.BlockTargets.Select(bind.Value))})"
+                + $" AND (b.item_key = {resKey} OR EXISTS (SELECT 1 FROM idx_reference bx WHERE bx.res_key = {resKey}"
+                + " AND bx.target_type_id = b.item_type_id AND bx.target_id = b.item_id)))";
+        }
+
         if (access.AllowedTypes is { } types)
         {
             var ids = types.Select(t => _store.TryTypeId(t, out var id) ? (short?)id : null).OfType<short>().ToList();
@@ -105,7 +115,56 @@ internal sealed partial class StoreSession
     /// 12–16-year-old, whether it is reserved from parents.</summary>
     public async Task<bool> PermitsAsync(StoredVersion version, CancellationToken ct) =>
         await PermitsAsync(version.Type, version.CompartmentKey, ct)
-        && !(Access is { } access && version.CompartmentKey is { } key && access.LimitedChildKeys.Contains(key) && Policy.Reservation.IsReservedFromParents(version.Json));
+        && !(Access is { } access && version.CompartmentKey is { } key && access.LimitedChildKeys.Contains(key) && Policy.Reservation.IsReservedFromParents(version.Json))
+        && !await IsBlockedAsync(version, ct);
+
+    /// <summary>Whether a block keeps this resource (by its current index) from the caller.</summary>
+    private async Task<bool> IsBlockedAsync(StoredVersion version, CancellationToken ct)
+    {
+        if (Access is not { BlockTargets.Count: > 0 } access || version.CompartmentKey is not { } patient || !_store.TryTypeId(version.Type, out var typeId))
+        {
+            return false;
+        }
+
+        await FlushAsync(ct);
+        await using var cmd = Command("");
+        var bind = new Binder(cmd);
+        cmd.CommandText = $"SELECT 1 FROM record_blocks b JOIN resources rr ON rr.type_id = {bind.Value(typeId)} AND rr.id = {bind.Value(version.Id)}"
+            + $" WHERE b.patient_key = {bind.Value(patient)} AND b.target IN ({string.Join(", ", access.BlockTargets.Select(bind.Value))})"
+            + " AND (b.item_key = rr.res_key OR EXISTS (SELECT 1 FROM idx_reference bx WHERE bx.res_key = rr.res_key AND bx.target_type_id = b.item_type_id AND bx.target_id = b.item_id))";
+        return await cmd.ExecuteScalarAsync(ct) is not null and not DBNull;
+    }
+
+    /// <summary>Replaces the blocks made by Consent <paramref name="sourceKey"/>, in this transaction.</summary>
+    public async Task ReplaceBlocksAsync(long sourceKey, long? patientKey, IReadOnlyList<Policy.RecordBlock> blocks, CancellationToken ct)
+    {
+        await FlushAsync(ct);
+        await using (var delete = Command("DELETE FROM record_blocks WHERE source_key = @source"))
+        {
+            Add(delete, "source", sourceKey);
+            await delete.ExecuteNonQueryAsync(ct);
+        }
+
+        foreach (var block in patientKey is null ? [] : blocks)
+        {
+            if (!_store.TryTypeId(block.ItemType, out var itemType))
+            {
+                continue;
+            }
+
+            var itemKey = await EnsureKeyAsync(block.ItemType, block.ItemId, ct);
+            await FlushAsync(ct);
+            await using var insert = Command(
+                "INSERT INTO record_blocks (source_key, patient_key, target, item_key, item_type_id, item_id) VALUES (@source, @patient, @target, @key, @type, @id)");
+            Add(insert, "source", sourceKey);
+            Add(insert, "patient", patientKey!.Value);
+            Add(insert, "target", block.Target);
+            Add(insert, "key", itemKey);
+            Add(insert, "type", itemType);
+            Add(insert, "id", block.ItemId);
+            await insert.ExecuteNonQueryAsync(ct);
+        }
+    }
 
     /// <summary>For each patient the caller now has a care relation with, its bases (emergency last).</summary>
     public async Task<IReadOnlyDictionary<long, string>> CurrentBasesAsync(IReadOnlyCollection<long> patients, CancellationToken ct)
