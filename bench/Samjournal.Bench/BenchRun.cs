@@ -146,10 +146,22 @@ internal static class BenchRun
         }
 
         var storageResult = storage is null ? null : await storage();
+        if (options.AsStaff)
+        {
+            Console.Error.WriteLine($"[{name}] --as-staff: a care team of the ward on every patient; queries as {StaffAccess.Username}");
+            await StaffAccess.PrepareAsync(http, baseUrl, loaded.Snapshot().PatientIds);
+            await BenchToken.AuthorizeAsUserAsync(http, baseUrl, StaffAccess.Username);
+            notes.Add($"Queries ran as staff user {StaffAccess.Username} (--as-staff): access policy in SQL and per-patient audit bases.");
+        }
+
         var volumes = new List<VolumeResult>
         {
             new(1, ingest.Resources, storageResult, await QueriesAsync(http, baseUrl, name, "1x", loaded.Snapshot(), options, server, notes)),
         };
+        if (options.AsStaff)
+        {
+            await BenchToken.AuthorizeAsync(http, baseUrl);
+        }
 
         // Half of the first pass is the JIT compiling Firely's and our code (measured: ~2,000/s
         // cold against ~3,600/s warm on PostgreSQL), so the clones show the steady state. At 1x one

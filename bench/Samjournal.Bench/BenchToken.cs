@@ -10,15 +10,27 @@ namespace Samjournal.Bench;
 /// </summary>
 internal static class BenchToken
 {
-    public static async Task AuthorizeAsync(HttpClient http, string baseUrl)
+    public static Task AuthorizeAsync(HttpClient http, string baseUrl) => AuthorizeAsync(http, baseUrl, new Dictionary<string, string>
     {
-        var form = new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials",
-            ["client_id"] = Environment.GetEnvironmentVariable("SAMJOURNAL_CLIENT_ID") ?? "samjournal-demo",
-            ["client_secret"] = Environment.GetEnvironmentVariable("SAMJOURNAL_CLIENT_SECRET") ?? "demo-secret",
-            ["scope"] = "system/*.cruds",
-        };
+        ["grant_type"] = "client_credentials",
+        ["client_id"] = Environment.GetEnvironmentVariable("SAMJOURNAL_CLIENT_ID") ?? "samjournal-demo",
+        ["client_secret"] = Environment.GetEnvironmentVariable("SAMJOURNAL_CLIENT_SECRET") ?? "demo-secret",
+        ["scope"] = "system/*.cruds",
+    });
+
+    /// <summary>Signs in as demo user <paramref name="username"/> (password grant, demo mode).</summary>
+    public static Task AuthorizeAsUserAsync(HttpClient http, string baseUrl, string username) => AuthorizeAsync(http, baseUrl, new Dictionary<string, string>
+    {
+        ["grant_type"] = "password",
+        ["client_id"] = Environment.GetEnvironmentVariable("SAMJOURNAL_CLIENT_ID") ?? "samjournal-demo",
+        ["client_secret"] = Environment.GetEnvironmentVariable("SAMJOURNAL_CLIENT_SECRET") ?? "demo-secret",
+        ["username"] = username,
+        ["password"] = "demo",
+        ["scope"] = "user/*.cruds",
+    });
+
+    private static async Task AuthorizeAsync(HttpClient http, string baseUrl, Dictionary<string, string> form)
+    {
         using var response = await http.PostAsync($"{baseUrl}/connect/token", new FormUrlEncodedContent(form));
         var body = await response.Content.ReadAsStringAsync();
         if (!response.IsSuccessStatusCode)

@@ -26,6 +26,9 @@ internal sealed record Options
     /// <summary>Only measure the CPU of each ingest stage on one core (no server, no database).</summary>
     public bool Stages { get; init; }
 
+    /// <summary>Run the queries as a staff user with a care relation to every patient.</summary>
+    public bool AsStaff { get; init; }
+
     /// <summary>Stop a query's measured requests after this long (per query and client count).</summary>
     public int QuerySeconds { get; init; } = 60;
 
@@ -43,6 +46,7 @@ internal sealed record Options
           --volume-on sqlite|postgres|both  backends that get the --volume run (default postgres)
           --patients N                    use only the first N patient bundles (trial runs)
           --stages                        only the CPU per resource of each ingest stage on one core
+          --as-staff                      run the 1x queries as a ward doctor (access policy on) instead of the system client
                                           (parse, reference walk, index extraction, serialise)
           --quick                         trial run: --patients 10 --reads 1000 --searches 200
           --server-url URL                measure a running server instead of starting one
@@ -67,6 +71,7 @@ internal sealed record Options
                 "--searches" => options with { Searches = PositiveInt(Value()) },
                 "--query-seconds" => options with { QuerySeconds = PositiveInt(Value()) },
                 "--quick" => options with { Patients = 10, Reads = 1_000, Searches = 200 },
+                "--as-staff" => options with { AsStaff = true },
                 "--clients" => options with { Clients = PositiveInt(Value()) },
                 "--reads" => options with { Reads = PositiveInt(Value()) },
                 "--server-url" => options with { ServerUrl = Value().TrimEnd('/') },

@@ -159,8 +159,18 @@ public sealed class ScopedRepository
     /// <summary>The progress of the newest reindex job of custom SearchParameter/<paramref name="id"/>.</summary>
     public Task<Samjournal.Fhir.Reindexing.ReindexJob> ReindexStatusAsync(string id, CancellationToken ct) => _engine.ReindexStatusAsync(id, ct);
 
-    public Task<Bundle> ProcessBundleAsync(Bundle bundle, string baseUrl, bool strictSearch, CancellationToken ct) =>
-        WriteAsync(bundle.Type == Bundle.BundleType.Batch ? "batch" : "transaction", "Bundle", request => _engine.ProcessBundleAsync(request, bundle, baseUrl, strictSearch, ct), ct);
+    public async Task<Bundle> ProcessBundleAsync(Bundle bundle, string baseUrl, bool strictSearch, CancellationToken ct)
+    {
+        var interaction = bundle.Type == Bundle.BundleType.Batch ? "batch" : "transaction";
+        var response = await WriteAsync(interaction, "Bundle", request => _engine.ProcessBundleAsync(request, bundle, baseUrl, strictSearch, ct), ct);
+        var request = await RequestAsync(ct);
+        while (request.BatchDenials.TryDequeue(out var denied))
+        {
+            await _audit.RecordDenialAsync(request.Actor, interaction, "Bundle entry", denied.PatientKey, denied.Message);
+        }
+
+        return response;
+    }
 
     /// <summary>
     /// Emergency access (akuttilgang): a member of staff with no care relationship states a reason

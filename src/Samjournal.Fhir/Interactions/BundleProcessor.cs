@@ -81,6 +81,10 @@ internal sealed class BundleProcessor(FhirEngine engine, RequestContext request,
             catch (FhirOperationException e)
             {
                 entry.Error = e;
+                if (e is AccessDeniedException denied)
+                {
+                    request.BatchDenials.Enqueue(denied);
+                }
             }
         }
 

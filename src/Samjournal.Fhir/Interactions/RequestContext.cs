@@ -26,6 +26,10 @@ internal sealed record AuditActor(
 /// (<paramref name="Access"/>; null: unrestricted).</summary>
 internal sealed record RequestContext(AuditActor Actor, Policy.AccessFilter? Access = null)
 {
+    /// <summary>Refusals inside a batch, whose entries fail one by one without failing the request:
+    /// the Access layer audits them when the batch is done.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<AccessDeniedException> BatchDenials { get; } = new();
+
     /// <summary>Refusal of a resource in a patient's record the caller has no access to.</summary>
     public static AccessDeniedException NoAccess(string what, long? patientKey) => new(
         $"You have no care relationship with the patient whose record holds {what}. If the patient needs care now, emergency access (akuttilgang) can be requested with a reason.",

@@ -44,6 +44,7 @@ internal sealed class ResourceWriter(StoreSession session, TimeProvider time, IR
         var custom = resource is SearchParameter definition && Registry is not null
             ? Reindexing.CustomSearchParameter.FromResource(definition, SearchParameterCatalog.Instance, Registry.Current.Custom)
             : null;
+        Policy.Reservation.RequireReason(resource);
         foreach (var hook in hooks)
         {
             await hook.BeforeWriteAsync(context, ct);

@@ -43,7 +43,31 @@ internal static class Reservation
     /// <summary>Reserved from parents by the young person (12–16) or a clinician (pasient- og brukerrettighetsloven § 3-4).</summary>
     public const string FromParents = "reserved-from-parents";
 
+    /// <summary>Held back from the patient by a clinician (pasient- og brukerrettighetsloven § 5-1 second
+    /// paragraph), with the reason in the <see cref="ReasonExtension"/> of the label.</summary>
+    public const string FromPatient = "withheld-from-patient";
+
+    public const string ReasonExtension = "https://samjournal.no/fhir/StructureDefinition/withheld-reason";
+
     private static readonly byte[] Marker = global::System.Text.Encoding.UTF8.GetBytes(FromParents);
+    private static readonly byte[] PatientMarker = global::System.Text.Encoding.UTF8.GetBytes(FromPatient);
+
+    /// <summary>Whether a stored body is held back from the patient.</summary>
+    public static bool IsWithheldFromPatient(byte[]? json) =>
+        json is not null && json.AsSpan().IndexOf(PatientMarker) >= 0
+        && Serialization.FhirFormat.Parse(json, Serialization.FhirMediaType.Json).Meta?.Security.Any(c => c.System == System && c.Code == FromPatient) == true;
+
+    /// <summary>A label that holds a resource back from its patient must say why: the law asks for a reason on record.</summary>
+    public static void RequireReason(Hl7.Fhir.Model.Resource resource)
+    {
+        var label = resource.Meta?.Security.FirstOrDefault(c => c.System == System && c.Code == FromPatient);
+        if (label is not null && (label.Extension.FirstOrDefault(e => e.Url == ReasonExtension)?.Value as Hl7.Fhir.Model.FhirString)?.Value is not { Length: > 0 })
+        {
+            throw Errors.FhirOperationException.Unprocessable(
+                $"A resource held back from the patient needs the reason: add the extension {ReasonExtension} (valueString) to its '{FromPatient}' security label.",
+                "Resource.meta.security");
+        }
+    }
 
     /// <summary>Whether a stored body carries the reservation (a byte search, then a parse to be sure).</summary>
     public static bool IsReservedFromParents(byte[]? json) =>

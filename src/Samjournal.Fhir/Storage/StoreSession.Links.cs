@@ -36,7 +36,7 @@ internal sealed partial class StoreSession
             var target = bind.Alias("t");
             links.Add($"{row}.res_key IN (SELECT {reference}.res_key FROM idx_reference {reference} JOIN resources {target} ON {target}.type_id = {reference}.target_type_id AND {target}.id = {reference}.target_id"
                 + $" WHERE {reference}.param_id = {bind.Value(referenceParam)} AND {reference}.target_type_id = {bind.Value(targetTypeId)}"
-                + $" AND {target}.version > 0 AND {target}.deleted = {bind.Value(false)} AND {ClauseSql(bind, targetTypeId, link.Inner, target)})");
+                + $" AND {target}.version > 0 AND {target}.deleted = {bind.Value(false)}{PolicyAnd(bind, target)} AND {ClauseSql(bind, targetTypeId, link.Inner, target)})");
         }
 
         return links.Count == 0 ? "1 = 0" : "(" + string.Join(" OR ", links) + ")";
@@ -56,8 +56,13 @@ internal sealed partial class StoreSession
         var source = bind.Alias("s");
         return $"{row}.id IN (SELECT {reference}.target_id FROM idx_reference {reference} JOIN resources {source} ON {source}.res_key = {reference}.res_key"
             + $" WHERE {reference}.param_id = {bind.Value(referenceParam)} AND {reference}.target_type_id = {bind.Value(typeId)}"
-            + $" AND {source}.version > 0 AND {source}.deleted = {bind.Value(false)} AND {ClauseSql(bind, sourceTypeId, link.Inner, source)})";
+            + $" AND {source}.version > 0 AND {source}.deleted = {bind.Value(false)}{PolicyAnd(bind, source)} AND {ClauseSql(bind, sourceTypeId, link.Inner, source)})";
     }
+
+    /// <summary>The far side of a link counts only when the caller may see it: a chain or _has must
+    /// not tell of a resource the caller may not read (a blocked document, another patient's result).</summary>
+    private string PolicyAnd(Binder bind, string alias) =>
+        PolicySql(bind, $"{alias}.compartment_key", $"{alias}.type_id") is { } policy ? " AND " + policy : "";
 
     /// <summary><c>_list</c>: a current List with one of the ids names this resource in <c>entry.item</c>.</summary>
     private string ListSql(Binder bind, short typeId, SearchClause clause, string row)
@@ -71,7 +76,7 @@ internal sealed partial class StoreSession
         var entry = bind.Alias("e");
         return $"{row}.id IN (SELECT {entry}.target_id FROM resources {list} JOIN idx_reference {entry} ON {entry}.res_key = {list}.res_key"
             + $" WHERE {list}.type_id = {bind.Value(listTypeId)} AND {list}.id IN ({string.Join(", ", clause.Values.Select(bind.Value))})"
-            + $" AND {list}.version > 0 AND {list}.deleted = {bind.Value(false)}"
+            + $" AND {list}.version > 0 AND {list}.deleted = {bind.Value(false)}{PolicyAnd(bind, list)}"
             + $" AND {entry}.param_id = {bind.Value(itemParam)} AND {entry}.target_type_id = {bind.Value(typeId)})";
     }
 }

@@ -30,7 +30,8 @@ internal sealed partial class StoreSession
 
         if (access.OwnPatientKey is { } own)
         {
-            visible.Add($"{compartmentColumn} = {bind.Value(own)}");
+            var ownKey = compartmentColumn.Replace("compartment_key", "res_key", StringComparison.Ordinal);
+            visible.Add($"({compartmentColumn} = {bind.Value(own)} AND NOT {LabelledSql(bind, ownKey, Policy.Reservation.FromPatient)})");
         }
 
         if (access.ChildKeys.Count > 0)
@@ -43,9 +44,7 @@ internal sealed partial class StoreSession
             // The reservation is a security label, indexed under each type's _security parameter.
             var resKey = compartmentColumn.Replace("compartment_key", "res_key", StringComparison.Ordinal);
             visible.Add($"({compartmentColumn} IN ({string.Join(", ", access.LimitedChildKeys.Select(k => bind.Value(k)))})"
-                + $" AND NOT EXISTS (SELECT 1 FROM idx_token rx WHERE rx.res_key = {resKey}"
-                + " AND rx.param_id IN (SELECT sp.param_id FROM search_params sp WHERE sp.code = '_security')"
-                + $" AND rx.system = {bind.Value(Policy.Reservation.System)} AND rx.code = {bind.Value(Policy.Reservation.FromParents)}))");
+                + $" AND NOT {LabelledSql(bind, resKey, Policy.Reservation.FromParents)})");
         }
 
         var condition = $"({compartmentColumn} IS NULL{string.Concat(visible.Select(v => " OR " + v))})";
@@ -90,6 +89,12 @@ internal sealed partial class StoreSession
             + $" AND px.system = {bind.Value(Policy.ProtectedAddress.System)} AND px.code IN ({bind.Value(Policy.ProtectedAddress.Confidential)}, {bind.Value(Policy.ProtectedAddress.StrictlyConfidential)})))";
     }
 
+    /// <summary>The row carries a reservation label (indexed under each type's _security parameter).</summary>
+    private static string LabelledSql(Binder bind, string resKey, string code) =>
+        $"EXISTS (SELECT 1 FROM idx_token rx WHERE rx.res_key = {resKey}"
+        + " AND rx.param_id IN (SELECT sp.param_id FROM search_params sp WHERE sp.code = '_security')"
+        + $" AND rx.system = {bind.Value(Policy.Reservation.System)} AND rx.code = {bind.Value(code)})";
+
     /// <summary>Whether the caller may see a resource in <paramref name="compartment"/> of <paramref name="type"/>.</summary>
     public async Task<bool> PermitsAsync(string type, long? compartment, CancellationToken ct)
     {
@@ -116,6 +121,7 @@ internal sealed partial class StoreSession
     public async Task<bool> PermitsAsync(StoredVersion version, CancellationToken ct) =>
         await PermitsAsync(version.Type, version.CompartmentKey, ct)
         && !(Access is { } access && version.CompartmentKey is { } key && access.LimitedChildKeys.Contains(key) && Policy.Reservation.IsReservedFromParents(version.Json))
+        && !(Access is { OwnPatientKey: { } own } && version.CompartmentKey == own && Policy.Reservation.IsWithheldFromPatient(version.Json))
         && !await IsBlockedAsync(version, ct);
 
     /// <summary>Whether a block keeps this resource (by its current index) from the caller.</summary>

@@ -39,6 +39,15 @@ public static class ServerSetup
         var reindex = new Samjournal.Fhir.Reindexing.ReindexOptions(
             config.GetValue("Search:ReindexBatchSize", 500),
             TimeSpan.FromMilliseconds(config.GetValue("Search:ReindexBatchPauseMs", 0)));
+        // Access policy: grace after a care relation ends, emergency access length, and the roles
+        // that see protected addresses (none unless configured).
+        builder.Services.AddSingleton(sp => new Samjournal.Access.Policy.AccessOptions
+        {
+            RelationGracePeriod = TimeSpan.FromDays(config.GetValue("Access:RelationGraceDays", 14.0)),
+            EmergencyAccessDuration = TimeSpan.FromHours(config.GetValue("Access:EmergencyAccessHours", 4.0)),
+            ProtectedAddressRoles = (config.GetSection("Access:ProtectedAddressRoles").Get<string[]>() ?? []).ToHashSet(StringComparer.Ordinal),
+            Time = sp.GetRequiredService<TimeProvider>(),
+        });
         builder.Services.AddSamjournalRecord(new StoreOptions(provider, connectionString), reindex);
         builder.Services.AddSingleton<CapabilityStatementBuilder>();
         builder.Services.AddFhirValidation(warmUpAtStartup: config.GetValue("Fhir:WarmUpValidator", true));

@@ -250,6 +250,27 @@ public abstract class CareRelationAccessBehaviour(SamjournalHost host) : RestTes
     }
 
     [Fact]
+    public async Task What_a_clinician_holds_back_with_a_reason_is_hidden_from_the_patient_only()
+    {
+        using var ida = await Host.ClientForAsync("ida.holm", "patient/*.rs");
+        var self = Assert.Single(await EntriesAsync(ida, "Patient")).Resource.Id;
+        var withheld = Glucose(self);
+        var label = new Coding("https://samjournal.no/fhir/CodeSystem/reservation", "withheld-from-patient");
+        withheld.Meta = new Meta { Security = [label] };
+        await (await Client.PostAsync("Observation", FhirClientExtensions.Json(withheld))).ExpectOutcomeAsync(HttpStatusCode.UnprocessableEntity);
+
+        label.SetExtension("https://samjournal.no/fhir/StructureDefinition/withheld-reason", new FhirString("Result to be given in person by the GP first"));
+        var created = await CreateAsync(withheld);
+        var shown = await CreateAsync(Glucose(self));
+
+        await (await ida.GetAsync($"Observation/{created.Id}")).ExpectOutcomeAsync(HttpStatusCode.Forbidden);
+        var found = (await EntriesAsync(ida, $"Observation?subject=Patient/{self}")).Select(e => e.Resource.Id).ToList();
+        Assert.Contains(shown.Id, found);
+        Assert.DoesNotContain(created.Id, found);
+        (await Client.GetAsync($"Observation/{created.Id}")).EnsureSuccessStatusCode();
+    }
+
+    [Fact]
     public async Task The_access_log_is_read_by_the_patient_and_those_with_access_only()
     {
         using var emma = await Host.ClientForAsync("emma.odegard", "patient/*.rs");
