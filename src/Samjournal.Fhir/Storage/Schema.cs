@@ -26,10 +26,10 @@ internal static class Schema
     private const string PostgresAppendOnly = """
         CREATE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN RAISE EXCEPTION 'the audit trail is append-only'; END $$;
-        CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
-            FOR EACH ROW EXECUTE FUNCTION audit_append_only();
-        CREATE TRIGGER audit_chain_append_only BEFORE UPDATE OR DELETE ON audit_chain
-            FOR EACH ROW EXECUTE FUNCTION audit_append_only();
+        CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_log
+            FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only();
+        CREATE TRIGGER audit_chain_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_chain
+            FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only();
         """;
 
     private const string SqliteAppendOnly = """

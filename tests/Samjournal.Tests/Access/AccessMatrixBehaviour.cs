@@ -3,7 +3,6 @@ using Hl7.Fhir.Model;
 using Samjournal.Tests.Audit;
 using Samjournal.Tests.Conformance;
 using Samjournal.Tests.Infrastructure;
-using Samjournal.Tests.Rest;
 
 namespace Samjournal.Tests.Access;
 
@@ -13,10 +12,8 @@ namespace Samjournal.Tests.Access;
 /// $everything, batch GET). What each caller may see is stated here from the rules, not asked of
 /// the code: it must see exactly that, nothing more, and every attempt leaves an audit record.
 /// </summary>
-public abstract class AccessMatrixBehaviour(SamjournalHost host) : RestTestBase(host)
+public abstract class AccessMatrixBehaviour(SamjournalHost host) : AccessTestBase(host)
 {
-    private const string OrganisationSystem = "urn:oid:2.16.578.1.12.4.1.4.101";
-    private const string HprSystem = "urn:oid:2.16.578.1.12.4.1.4.4";
 
     /// <summary>The record: P, its open ward Encounter E, a result O in E, a Condition C and a document D.
     /// D is blocked against the ward doctor haugen.</summary>
@@ -135,17 +132,17 @@ public abstract class AccessMatrixBehaviour(SamjournalHost host) : RestTestBase(
 
     private async Task<RecordIds> RecordAsync()
     {
-        var office = await IdOfAsync($"Organization?identifier={OrganisationSystem}|310900508");
+        var office = await OrganisationAsync("310900508");
         var gp = await IdOfAsync($"Practitioner?identifier={HprSystem}|91000501");
         var patient = NewPatient();
-        patient.GeneralPractitioner = [new ResourceReference("Practitioner/" + gp), new ResourceReference("Organization/" + office)];
+        patient.GeneralPractitioner = [new ResourceReference("Practitioner/" + gp), new ResourceReference(office)];
         var p = (await CreateAsync(patient)).Id;
         var e = (await PostAsync(new Encounter
         {
             Status = Encounter.EncounterStatus.InProgress,
             Class = new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "IMP"),
             Subject = new ResourceReference("Patient/" + p),
-            ServiceProvider = new ResourceReference("Organization/" + await IdOfAsync($"Organization?identifier={OrganisationSystem}|310900117")),
+            ServiceProvider = new ResourceReference(await OrganisationAsync("310900117")),
         })).Id;
         var o = (await PostAsync(new Observation
         {
@@ -181,14 +178,6 @@ public abstract class AccessMatrixBehaviour(SamjournalHost host) : RestTestBase(
         return new RecordIds(p, e, o, c, d);
     }
 
-    private async Task<T> PostAsync<T>(T resource) where T : Resource =>
-        await (await Client.PostAsync(resource.TypeName, FhirClientExtensions.Json(resource))).ExpectAsync<T>(HttpStatusCode.Created);
-
-    private async Task<string> IdOfAsync(string url)
-    {
-        var bundle = await (await Client.GetAsync(url)).ExpectAsync<Bundle>(HttpStatusCode.OK);
-        return Assert.Single(bundle.Entry).Resource.Id;
-    }
 }
 
 public sealed class AccessMatrixOnSqlite(SeededSqliteHost host) : AccessMatrixBehaviour(host), IClassFixture<SeededSqliteHost>;

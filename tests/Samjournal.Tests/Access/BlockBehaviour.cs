@@ -2,7 +2,6 @@ using System.Net;
 using Hl7.Fhir.Model;
 using Samjournal.Tests.Conformance;
 using Samjournal.Tests.Infrastructure;
-using Samjournal.Tests.Rest;
 
 namespace Samjournal.Tests.Access;
 
@@ -11,10 +10,8 @@ namespace Samjournal.Tests.Access;
 /// belongs to them (now and later), from named staff, a unit or an organisation, on every read
 /// path; emergency access does not lift it; those not named keep their access.
 /// </summary>
-public abstract class BlockBehaviour(SamjournalHost host) : RestTestBase(host)
+public abstract class BlockBehaviour(SamjournalHost host) : AccessTestBase(host)
 {
-    private const string OrganisationSystem = "urn:oid:2.16.578.1.12.4.1.4.101";
-    private const string HprSystem = "urn:oid:2.16.578.1.12.4.1.4.4";
 
     [Fact]
     public async Task A_block_against_named_staff_hides_the_encounter_its_entries_and_the_document_on_every_path()
@@ -55,7 +52,7 @@ public abstract class BlockBehaviour(SamjournalHost host) : RestTestBase(host)
     public async Task A_block_against_an_organisation_holds_for_its_units_and_through_emergency_access()
     {
         var record = await RecordAsync();
-        await BlockAsync(record, "Organization/" + await IdOfAsync($"Organization?identifier={OrganisationSystem}|310900109"));
+        await BlockAsync(record, await OrganisationAsync("310900109"));
         using var nurse = await Host.ClientForAsync("strand");
         await (await nurse.GetAsync($"Observation/{record.InEncounter}")).ExpectOutcomeAsync(HttpStatusCode.Forbidden);
         (await nurse.GetAsync($"Observation/{record.Other}")).EnsureSuccessStatusCode();
@@ -78,14 +75,14 @@ public abstract class BlockBehaviour(SamjournalHost host) : RestTestBase(host)
     private async Task<Record> RecordAsync()
     {
         var patient = NewPatient();
-        patient.GeneralPractitioner = [new ResourceReference("Organization/" + await IdOfAsync($"Organization?identifier={OrganisationSystem}|310900508"))];
+        patient.GeneralPractitioner = [new ResourceReference(await OrganisationAsync("310900508"))];
         patient = await CreateAsync(patient);
         var encounter = await PostAsync(new Encounter
         {
             Status = Encounter.EncounterStatus.InProgress,
             Class = new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "IMP"),
             Subject = new ResourceReference("Patient/" + patient.Id),
-            ServiceProvider = new ResourceReference("Organization/" + await IdOfAsync($"Organization?identifier={OrganisationSystem}|310900117")),
+            ServiceProvider = new ResourceReference(await OrganisationAsync("310900117")),
         });
         var inEncounter = await PostAsync(Glucose(patient.Id, encounter.Id));
         var other = await PostAsync(Glucose(patient.Id, null));
@@ -124,14 +121,6 @@ public abstract class BlockBehaviour(SamjournalHost host) : RestTestBase(host)
         Encounter = encounterId is null ? null : new ResourceReference("Encounter/" + encounterId),
     };
 
-    private async Task<T> PostAsync<T>(T resource) where T : Resource =>
-        await (await Client.PostAsync(resource.TypeName, FhirClientExtensions.Json(resource))).ExpectAsync<T>(HttpStatusCode.Created);
-
-    private async Task<string> IdOfAsync(string url)
-    {
-        var bundle = await (await Client.GetAsync(url)).ExpectAsync<Bundle>(HttpStatusCode.OK);
-        return Assert.Single(bundle.Entry).Resource.Id;
-    }
 }
 
 public sealed class BlockOnSqlite(SeededSqliteHost host) : BlockBehaviour(host), IClassFixture<SeededSqliteHost>;

@@ -2,7 +2,6 @@ using System.Net;
 using Hl7.Fhir.Model;
 using Samjournal.Tests.Conformance;
 using Samjournal.Tests.Infrastructure;
-using Samjournal.Tests.Rest;
 
 namespace Samjournal.Tests.Access;
 
@@ -17,9 +16,8 @@ public sealed class SeededPostgresHost : PostgresHost
 /// emergency access with a stated reason. Each test makes its own patient with the system client,
 /// so what a demo user may see is known without asking the code under test.
 /// </summary>
-public abstract class CareRelationAccessBehaviour(SamjournalHost host) : RestTestBase(host)
+public abstract class CareRelationAccessBehaviour(SamjournalHost host) : AccessTestBase(host)
 {
-    private const string OrganisationSystem = "urn:oid:2.16.578.1.12.4.1.4.101";
     private const string MedicalWard = "310900117";
     private const string FjordvikLegekontor = "310900508";
 
@@ -306,14 +304,7 @@ public abstract class CareRelationAccessBehaviour(SamjournalHost host) : RestTes
         Subject = new ResourceReference("Patient/" + patientId),
     };
 
-    private async Task<T> CreateAsync<T>(T resource) where T : Resource =>
-        await (await Client.PostAsync(resource.TypeName, FhirClientExtensions.Json(resource))).ExpectAsync<T>(HttpStatusCode.Created);
-
-    private async Task<string> OrganisationAsync(string number)
-    {
-        var found = await EntriesAsync(Client, $"Organization?identifier={OrganisationSystem}|{number}");
-        return "Organization/" + Assert.Single(found).Resource.Id;
-    }
+    private Task<T> CreateAsync<T>(T resource) where T : Resource => PostAsync(resource);
 
     private static async Task<List<Bundle.EntryComponent>> EntriesAsync(HttpClient client, string url, long? expectTotal = null)
     {

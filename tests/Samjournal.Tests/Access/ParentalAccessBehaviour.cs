@@ -2,7 +2,6 @@ using System.Net;
 using Hl7.Fhir.Model;
 using Samjournal.Tests.Conformance;
 using Samjournal.Tests.Infrastructure;
-using Samjournal.Tests.Rest;
 
 namespace Samjournal.Tests.Access;
 
@@ -11,7 +10,7 @@ namespace Samjournal.Tests.Access;
 /// a parent with parental responsibility sees the whole record; from 12 to 16 not what is reserved
 /// from parents; from 16 (at 00:00 on the birthday) nothing without the young person's consent.
 /// </summary>
-public abstract class ParentalAccessBehaviour(SamjournalHost host) : RestTestBase(host)
+public abstract class ParentalAccessBehaviour(SamjournalHost host) : AccessTestBase(host)
 {
     private const string Fnr = "urn:oid:2.16.578.1.12.4.1.4.1";
     private static readonly TimeZoneInfo Norway = TimeZoneInfo.FindSystemTimeZoneById("Europe/Oslo");
@@ -124,14 +123,6 @@ public abstract class ParentalAccessBehaviour(SamjournalHost host) : RestTestBas
         Subject = new ResourceReference("Patient/" + childId),
     });
 
-    private async Task<T> PostAsync<T>(T resource) where T : Resource =>
-        await (await Client.PostAsync(resource.TypeName, FhirClientExtensions.Json(resource))).ExpectAsync<T>(HttpStatusCode.Created);
-
-    private async Task<T> FindAsync<T>(string url) where T : Resource
-    {
-        var bundle = await (await Client.GetAsync(url)).ExpectAsync<Bundle>(HttpStatusCode.OK);
-        return Assert.Single(bundle.Entry.Select(e => e.Resource).OfType<T>());
-    }
 }
 
 public sealed class ParentalAccessOnSqlite(SeededSqliteHost host) : ParentalAccessBehaviour(host), IClassFixture<SeededSqliteHost>;

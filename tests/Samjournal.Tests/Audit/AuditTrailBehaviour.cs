@@ -89,6 +89,13 @@ public abstract class AuditTrailBehaviour(SamjournalHost host) : RestTestBase(ho
         }
 
         var verdict = await VerifyAsync(Client);
+        for (var attempt = 0; attempt < 100 && Number(verdict, "linked") < 6; attempt++)
+        {
+            // On PostgreSQL linking waits for older transactions anywhere in the cluster to end.
+            await System.Threading.Tasks.Task.Delay(100);
+            verdict = await VerifyAsync(Client);
+        }
+
         Assert.True(Flag(verdict, "intact"), Text(verdict, "problem"));
         Assert.True(Number(verdict, "linked") >= 6);
         Assert.Equal(Number(verdict, "linked"), Number(verdict, "headPosition"));
@@ -101,7 +108,11 @@ public abstract class AuditTrailBehaviour(SamjournalHost host) : RestTestBase(ho
         await VerifyAsync(Client);
         await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => RawDatabase.ExecuteAsync(Host, "UPDATE audit_log SET what = 'x'"));
         await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => RawDatabase.ExecuteAsync(Host, "DELETE FROM audit_log"));
-        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => RawDatabase.ExecuteAsync(Host, "DELETE FROM audit_chain"));
+        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => RawDatabase.ExecuteAsync(Host, "DELETE FROM audit_chain WHERE pos > 0"));
+        if (Host is PostgresHost)
+        {
+            await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => RawDatabase.ExecuteAsync(Host, "TRUNCATE audit_log, audit_chain"));
+        }
         Assert.NotEmpty(await AccessLogAsync(patient.Id));
     }
 
@@ -129,7 +140,16 @@ public abstract class AuditTrailBehaviour(SamjournalHost host) : RestTestBase(ho
             (await client.GetAsync($"Patient/{patient.Id}")).EnsureSuccessStatusCode();
         }
 
-        Assert.True(Flag(await VerifyAsync(client), "intact"));
+        // On PostgreSQL a record is linked once every older transaction in the cluster has ended.
+        var ready = await VerifyAsync(client);
+        for (var attempt = 0; attempt < 100 && Number(ready, "linked") < 7; attempt++)
+        {
+            await System.Threading.Tasks.Task.Delay(100);
+            ready = await VerifyAsync(client);
+        }
+
+        Assert.True(Flag(ready, "intact"));
+        Assert.True(Number(ready, "linked") >= 7);
         await RawDatabase.DropAppendOnlyGuardsAsync(tampered);
         var third = Convert.ToInt64(await RawDatabase.ScalarAsync(tampered, "SELECT seq FROM audit_chain WHERE pos = 3"), System.Globalization.CultureInfo.InvariantCulture);
         var fourth = Convert.ToInt64(await RawDatabase.ScalarAsync(tampered, "SELECT seq FROM audit_chain WHERE pos = 4"), System.Globalization.CultureInfo.InvariantCulture);
