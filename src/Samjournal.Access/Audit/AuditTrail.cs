@@ -105,7 +105,7 @@ internal sealed partial class AuditTrail : IAuditTrail, IAsyncDisposable
 
             try
             {
-                await using (var session = await _store.WriteAsync(CancellationToken.None))
+                await using (var session = await _store.WriteAsync(CancellationToken.None, waitForDisk: false))
                 {
                     foreach (var pending in batch)
                     {

@@ -68,7 +68,7 @@ internal sealed class ResourceWriter(StoreSession session, TimeProvider time, IR
         var patientKey = await session.WriteAsync(new NewVersion(type, id, version, stored.LastUpdated, method, json, index, compartment), head, ct);
         if (relations is not null)
         {
-            await session.ReplaceRelationsAsync(await session.EnsureKeyAsync(type, id, ct), patientKey, relations, ct);
+            session.ReplaceRelations(await session.EnsureKeyAsync(type, id, ct), patientKey, relations, existed: head is { Version: > 0 });
         }
 
         if (type == "Consent" && Relations is { } blockRules)
@@ -115,7 +115,7 @@ internal sealed class ResourceWriter(StoreSession session, TimeProvider time, IR
         await session.WriteAsync(new NewVersion(type, id, version, now, VersionMethod.Delete, null, null, null), head, ct);
         if (Relations?.Applies(type) == true)
         {
-            await session.ReplaceRelationsAsync(head.Value.Key, null, [], ct);
+            session.ReplaceRelations(head.Value.Key, null, [], existed: true);
         }
 
         if (type == "Consent" && Relations is not null)

@@ -22,7 +22,14 @@ internal sealed class PendingWrites
     /// <summary>Audit rows (<see cref="AuditRow.ToColumns"/>), committed with the writes they record.</summary>
     public List<object?[]> AuditRows { get; } = [];
 
-    public bool IsEmpty => HeadInserts.Count == 0 && HeadUpdates.Count == 0 && Versions.Count == 0 && IndexRows.Count == 0 && AuditRows.Count == 0;
+    /// <summary>Care relation rows by the resource that makes them: a later write of it in the session replaces them.</summary>
+    public Dictionary<long, List<object?[]>> Relations { get; } = [];
+
+    /// <summary>Resources whose stored care relations are replaced (they existed before, or were flushed earlier).</summary>
+    public HashSet<long> RelationDeletes { get; } = [];
+
+    public bool IsEmpty => HeadInserts.Count == 0 && HeadUpdates.Count == 0 && Versions.Count == 0 && IndexRows.Count == 0 && AuditRows.Count == 0
+        && Relations.Count == 0 && RelationDeletes.Count == 0;
 
     public void Clear()
     {
@@ -31,6 +38,8 @@ internal sealed class PendingWrites
         Versions.Clear();
         IndexRows.Clear();
         AuditRows.Clear();
+        Relations.Clear();
+        RelationDeletes.Clear();
     }
 
     public IEnumerable<object?[]> RowsOf(TableLayout table) =>

@@ -64,6 +64,14 @@ internal sealed partial class StoreSession
             }
 
             await CopyAsync(TableLayout.AuditLog, _pending.AuditRows, ct);
+            if (_pending.RelationDeletes.Count > 0)
+            {
+                await using var delete = new NpgsqlCommand("DELETE FROM care_relations WHERE source_key = ANY($1)", (NpgsqlConnection)_connection, (NpgsqlTransaction)_transaction!);
+                delete.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. _pending.RelationDeletes] });
+                await delete.ExecuteNonQueryAsync(ct);
+            }
+
+            await CopyAsync(TableLayout.CareRelations, _pending.Relations.Values.SelectMany(r => r).ToList(), ct);
         }
         else
         {
@@ -76,7 +84,17 @@ internal sealed partial class StoreSession
             }
 
             await InsertAsync(TableLayout.AuditLog, _pending.AuditRows, ct);
+            foreach (var source in _pending.RelationDeletes)
+            {
+                await using var delete = Command("DELETE FROM care_relations WHERE source_key = @source");
+                Add(delete, "source", source);
+                await delete.ExecuteNonQueryAsync(ct);
+            }
+
+            await InsertAsync(TableLayout.CareRelations, _pending.Relations.Values.SelectMany(r => r).ToList(), ct);
         }
+
+        _relationsFlushed.UnionWith(_pending.Relations.Keys);
 
         _pending.Clear();
     }

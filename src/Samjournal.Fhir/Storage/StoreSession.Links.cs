@@ -36,7 +36,9 @@ internal sealed partial class StoreSession
             var target = bind.Alias("t");
             links.Add($"{row}.res_key IN (SELECT {reference}.res_key FROM idx_reference {reference} JOIN resources {target} ON {target}.type_id = {reference}.target_type_id AND {target}.id = {reference}.target_id"
                 + $" WHERE {reference}.param_id = {bind.Value(referenceParam)} AND {reference}.target_type_id = {bind.Value(targetTypeId)}"
-                + $" AND {target}.version > 0 AND {target}.deleted = {bind.Value(false)}{PolicyAnd(bind, target)} AND {ClauseSql(bind, targetTypeId, link.Inner, target)})");
+                + $" AND {target}.version > 0 AND {target}.deleted = {bind.Value(false)}{PolicyAnd(bind, target)}"
+                + (ProtectedAddressSql(bind, targetTypeId, [link.Inner], target) is { } hidden ? " AND " + hidden : "")
+                + $" AND {ClauseSql(bind, targetTypeId, link.Inner, target)})");
         }
 
         return links.Count == 0 ? "1 = 0" : "(" + string.Join(" OR ", links) + ")";

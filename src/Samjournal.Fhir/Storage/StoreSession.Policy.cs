@@ -9,6 +9,9 @@ namespace Samjournal.Fhir.Storage;
 /// </summary>
 internal sealed partial class StoreSession
 {
+    // Sources whose relations went to the database earlier in this session: a later replace deletes them.
+    private readonly HashSet<long> _relationsFlushed = [];
+
     /// <summary>The caller's limits for every query in this session; null for none.</summary>
     public AccessFilter? Access { get; set; }
 
@@ -199,33 +202,23 @@ internal sealed partial class StoreSession
         return bases;
     }
 
-    /// <summary>Replaces the care relations made by resource <paramref name="sourceKey"/>, in this transaction.</summary>
-    public async Task ReplaceRelationsAsync(long sourceKey, long? patientKey, IReadOnlyList<CareRelation> relations, CancellationToken ct)
+    /// <summary>Replaces the care relations made by resource <paramref name="sourceKey"/>, in this
+    /// transaction. Queued with the other rows of the write (a flush per encounter halved ingest);
+    /// <paramref name="existed"/>: the resource had a version before, so it may have stored relations.</summary>
+    public void ReplaceRelations(long sourceKey, long? patientKey, IReadOnlyList<CareRelation> relations, bool existed)
     {
-        await FlushAsync(ct);
-        await using (var delete = Command("DELETE FROM care_relations WHERE source_key = @source"))
+        if (existed || _relationsFlushed.Contains(sourceKey))
         {
-            Add(delete, "source", sourceKey);
-            await delete.ExecuteNonQueryAsync(ct);
+            _pending.RelationDeletes.Add(sourceKey);
         }
 
-        if (patientKey is null)
-        {
-            return;
-        }
-
-        foreach (var relation in relations)
-        {
-            await using var insert = Command(
-                "INSERT INTO care_relations (source_key, patient_key, grantee, basis, valid_from_us, valid_until_us) VALUES (@source, @patient, @grantee, @basis, @from, @until)");
-            Add(insert, "source", sourceKey);
-            Add(insert, "patient", patientKey.Value);
-            Add(insert, "grantee", relation.Grantee);
-            Add(insert, "basis", relation.Basis);
-            Add(insert, "from", ToMicros(relation.From));
-            Add(insert, "until", relation.Until == DateTimeOffset.MaxValue ? long.MaxValue : ToMicros(relation.Until));
-            await insert.ExecuteNonQueryAsync(ct);
-        }
+        _pending.Relations[sourceKey] = patientKey is not { } patient ? [] : relations
+            .Select(r => new object?[]
+            {
+                sourceKey, patient, r.Grantee, r.Basis, ToMicros(r.From),
+                r.Until == DateTimeOffset.MaxValue ? long.MaxValue : ToMicros(r.Until),
+            })
+            .ToList();
     }
 
 }

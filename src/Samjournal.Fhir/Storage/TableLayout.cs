@@ -23,6 +23,13 @@ internal sealed record TableLayout(string Name, string[] Columns, NpgsqlDbType[]
         [NpgsqlDbType.Bigint, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text,
          NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Bigint, NpgsqlDbType.Text, NpgsqlDbType.Smallint, NpgsqlDbType.Text]);
 
+    public static readonly TableLayout AuditChain = new("audit_chain", ["pos", "seq", "chain_hash"], [NpgsqlDbType.Bigint, NpgsqlDbType.Bigint, NpgsqlDbType.Bytea]);
+
+    public static readonly TableLayout CareRelations = new(
+        "care_relations",
+        ["source_key", "patient_key", "grantee", "basis", "valid_from_us", "valid_until_us"],
+        [NpgsqlDbType.Bigint, NpgsqlDbType.Bigint, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Bigint, NpgsqlDbType.Bigint]);
+
     public static readonly TableLayout Token = Index(
         "idx_token",
         ("system", NpgsqlDbType.Text), ("code", NpgsqlDbType.Text), ("text", NpgsqlDbType.Text),

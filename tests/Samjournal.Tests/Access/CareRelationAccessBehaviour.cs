@@ -240,6 +240,8 @@ public abstract class CareRelationAccessBehaviour(SamjournalHost host) : AccessT
 
         Assert.Empty(await EntriesAsync(nurse, $"Patient?address-city={city}"));
         Assert.Empty(await EntriesAsync(nurse, $"Patient?phone=%2B4799999999"));
+        Assert.Empty(await EntriesAsync(nurse, $"Observation?subject:Patient.address-city={city}"));
+        Assert.Single(await EntriesAsync(nurse, $"Observation?subject:Patient._id={patient.Id}"));
 
         // Those who maintain it (the population register integration) still see it.
         var system = await (await Client.GetAsync($"Patient/{patient.Id}")).ExpectAsync<Patient>(HttpStatusCode.OK);
