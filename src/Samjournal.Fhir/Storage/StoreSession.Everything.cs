@@ -16,6 +16,11 @@ internal sealed partial class StoreSession
     public async Task<EverythingPage> EverythingAsync(long patientKey, EverythingRequest request, CancellationToken ct)
     {
         await FlushAsync(ct);
+
+        // The caller's relation with this patient is checked once here, not per row: the record's
+        // rows are in the patient's compartment or in none. Blocks, role and reservations still
+        // apply row by row.
+        long? related = Access is { Grantees.Count: > 0 } && (await CurrentBasesAsync([patientKey], ct)).ContainsKey(patientKey) ? patientKey : null;
         await using var cmd = Command("");
         var bind = new Binder(cmd);
         var patient = bind.Value(patientKey);
@@ -32,7 +37,7 @@ internal sealed partial class StoreSession
         string Current(string alias)
         {
             var condition = $"{alias}.res_key > {after} AND {alias}.version > 0 AND {alias}.deleted = {notDeleted}";
-            condition += PolicySql(bind, $"{alias}.compartment_key", $"{alias}.type_id") is { } policy ? " AND " + policy : "";
+            condition += PolicySql(bind, $"{alias}.compartment_key", $"{alias}.type_id", related) is { } policy ? " AND " + policy : "";
             condition += typeList is null ? "" : $" AND {alias}.type_id IN ({typeList})";
             return condition + (sinceValue is null ? "" : $" AND {alias}.last_updated >= {sinceValue}");
         }

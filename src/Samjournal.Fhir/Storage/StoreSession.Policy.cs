@@ -15,8 +15,10 @@ internal sealed partial class StoreSession
     /// <summary>The caller's limits for every query in this session; null for none.</summary>
     public AccessFilter? Access { get; set; }
 
-    /// <summary>The condition a row (alias: its compartment and type columns) must meet; null when unrestricted.</summary>
-    private string? PolicySql(Binder bind, string compartmentColumn, string typeColumn)
+    /// <summary>The condition a row (alias: its compartment and type columns) must meet; null when unrestricted.
+    /// <paramref name="relatedPatient"/>: a patient the caller is known to have a care relation with now,
+    /// checked once instead of per row (a patient's own record in $everything).</summary>
+    private string? PolicySql(Binder bind, string compartmentColumn, string typeColumn, long? relatedPatient = null)
     {
         if (Access is not { } access)
         {
@@ -24,7 +26,11 @@ internal sealed partial class StoreSession
         }
 
         var visible = new List<string>();
-        if (access.Grantees.Count > 0)
+        if (relatedPatient is { } related)
+        {
+            visible.Add($"{compartmentColumn} = {bind.Value(related)}");
+        }
+        else if (access.Grantees.Count > 0)
         {
             var now = bind.Value(ToMicros(access.Now));
             visible.Add($"{compartmentColumn} IN (SELECT cr.patient_key FROM care_relations cr WHERE cr.grantee IN ({string.Join(", ", access.Grantees.Select(bind.Value))})"
