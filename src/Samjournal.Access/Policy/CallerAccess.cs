@@ -46,6 +46,7 @@ internal sealed class CallerAccess(SqlStore store, AccessOptions options)
                     SeesProtectedAddresses: caller.Role is { } role && options.ProtectedAddressRoles.Contains(role))
                 {
                     BlockTargets = [.. grantees.Grantees.Concat(organisation.Grantees).Distinct(StringComparer.Ordinal)],
+                    OnlyPatientKey = await LaunchPatientKeyAsync(caller, ct),
                 };
             case CallerKind.Citizen when caller.PersonalIdentityNumber is { } pid:
                 var own = await CachedAsync($"citizen|{pid}", now, () => CitizenKeyAsync(pid, ct));
@@ -102,6 +103,29 @@ internal sealed class CallerAccess(SqlStore store, AccessOptions options)
         }
 
         return (grantees, null);
+    }
+
+    /// <summary>
+    /// A token with only <c>patient/</c> scopes is bound to its launch patient (SMART App Launch):
+    /// the app sees that patient's record, within what the person may see, and no one else's. With
+    /// no launch patient it sees no one's. Null for tokens with <c>user/</c> or <c>system/</c> scopes.
+    /// </summary>
+    private async Task<long?> LaunchPatientKeyAsync(Caller caller, CancellationToken ct)
+    {
+        var patientScoped = caller.Scopes.Any(s => s.StartsWith("patient/", StringComparison.Ordinal))
+            && !caller.Scopes.Any(s => s.StartsWith("user/", StringComparison.Ordinal) || s.StartsWith("system/", StringComparison.Ordinal));
+        if (!patientScoped)
+        {
+            return null;
+        }
+
+        if (caller.LaunchPatient is not { } id)
+        {
+            return -1;
+        }
+
+        await using var session = await store.ReadAsync(ct);
+        return await session.KeyOfAsync("Patient", id, ct) ?? -1;
     }
 
     /// <summary>The legal organisation the person works for: a block may name all of it.</summary>

@@ -26,6 +26,10 @@ internal sealed record AccessFilter(
     /// <summary>Children of 12 to 16 whose record a parent sees without what is reserved from parents.</summary>
     public IReadOnlyList<long> LimitedChildKeys { get; init; } = [];
 
+    /// <summary>A token bound to one patient (SMART <c>patient/</c> scopes): nothing outside that
+    /// patient's record, whatever else the caller could see. -1 when the token names no patient.</summary>
+    public long? OnlyPatientKey { get; init; }
+
     /// <summary>Who a block (sperring) can name that this caller is: their person, roles, unit and
     /// organisation. Blocks hold on every basis, emergency access included.</summary>
     public IReadOnlyList<string> BlockTargets { get; init; } = [];

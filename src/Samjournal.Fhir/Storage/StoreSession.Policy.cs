@@ -57,6 +57,11 @@ internal sealed partial class StoreSession
         }
 
         var condition = $"({compartmentColumn} IS NULL{string.Concat(visible.Select(v => " OR " + v))})";
+        if (access.OnlyPatientKey is { } only)
+        {
+            condition += $" AND ({compartmentColumn} IS NULL OR {compartmentColumn} = {bind.Value(only)})";
+        }
+
         if (access.BlockTargets.Count > 0)
         {
             // Blocked: the item itself, and whatever refers to it (the notes and results of a blocked encounter).
@@ -113,6 +118,11 @@ internal sealed partial class StoreSession
         }
 
         if (access.AllowedTypes is { } types && !types.Contains(type))
+        {
+            return false;
+        }
+
+        if (access.OnlyPatientKey is { } only && compartment is { } inRecord && inRecord != only)
         {
             return false;
         }

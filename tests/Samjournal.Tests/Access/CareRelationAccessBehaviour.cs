@@ -189,6 +189,21 @@ public abstract class CareRelationAccessBehaviour(SamjournalHost host) : AccessT
     }
 
     [Fact]
+    public async Task A_staff_token_with_only_patient_scopes_and_no_launch_patient_sees_no_record()
+    {
+        var office = await OrganisationAsync(FjordvikLegekontor);
+        var patient = NewPatient();
+        patient.GeneralPractitioner = [new ResourceReference(office)];
+        patient = await CreateAsync(patient);
+        using var asUser = await Host.ClientForAsync("fossum");
+        using var asApp = await Host.ClientForAsync("fossum", "patient/*.rs");
+
+        (await asUser.GetAsync($"Patient/{patient.Id}")).EnsureSuccessStatusCode();
+        await (await asApp.GetAsync($"Patient/{patient.Id}")).ExpectOutcomeAsync(HttpStatusCode.Forbidden);
+        Assert.Empty(await EntriesAsync(asApp, $"Patient?_id={patient.Id}"));
+    }
+
+    [Fact]
     public async Task A_citizen_sees_their_own_record_and_no_one_elses()
     {
         using var emma = await Host.ClientForAsync("emma.odegard", "patient/*.rs");
