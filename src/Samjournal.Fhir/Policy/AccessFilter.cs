@@ -53,13 +53,11 @@ internal static class Reservation
 
     public const string ReasonExtension = "https://samjournal.no/fhir/StructureDefinition/withheld-reason";
 
-    private static readonly byte[] Marker = global::System.Text.Encoding.UTF8.GetBytes(FromParents);
-    private static readonly byte[] PatientMarker = global::System.Text.Encoding.UTF8.GetBytes(FromPatient);
-
-    /// <summary>Whether a stored body is held back from the patient.</summary>
-    public static bool IsWithheldFromPatient(byte[]? json) =>
-        json is not null && json.AsSpan().IndexOf(PatientMarker) >= 0
-        && Serialization.FhirFormat.Parse(json, Serialization.FhirMediaType.Json).Meta?.Security.Any(c => c.System == System && c.Code == FromPatient) == true;
+    /// <summary>Whether a stored body carries the reservation <paramref name="code"/>: a byte search
+    /// first (most bodies carry none), then a parse to be sure.</summary>
+    public static bool Carries(byte[]? json, string code) =>
+        json is not null && json.AsSpan().IndexOf(global::System.Text.Encoding.UTF8.GetBytes(code)) >= 0
+        && Serialization.FhirFormat.Parse(json, Serialization.FhirMediaType.Json).Meta?.Security.Any(c => c.System == System && c.Code == code) == true;
 
     /// <summary>A label that holds a resource back from its patient must say why: the law asks for a reason on record.</summary>
     public static void RequireReason(Hl7.Fhir.Model.Resource resource)
@@ -72,11 +70,6 @@ internal static class Reservation
                 "Resource.meta.security");
         }
     }
-
-    /// <summary>Whether a stored body carries the reservation (a byte search, then a parse to be sure).</summary>
-    public static bool IsReservedFromParents(byte[]? json) =>
-        json is not null && json.AsSpan().IndexOf(Marker) >= 0
-        && Serialization.FhirFormat.Parse(json, Serialization.FhirMediaType.Json).Meta?.Security.Any(c => c.System == System && c.Code == FromParents) == true;
 }
 
 /// <summary>A care relation a resource makes: the grantee may see the patient between the two times.</summary>

@@ -37,7 +37,7 @@ internal sealed partial class StoreSession
         string Current(string alias)
         {
             var condition = $"{alias}.res_key > {after} AND {alias}.version > 0 AND {alias}.deleted = {notDeleted}";
-            condition += PolicySql(bind, $"{alias}.compartment_key", $"{alias}.type_id", related) is { } policy ? " AND " + policy : "";
+            condition += PolicySql(bind, alias, related) is { } policy ? " AND " + policy : "";
             condition += typeList is null ? "" : $" AND {alias}.type_id IN ({typeList})";
             return condition + (sinceValue is null ? "" : $" AND {alias}.last_updated >= {sinceValue}");
         }

@@ -61,7 +61,7 @@ internal sealed partial class StoreSession
             }
         }
 
-        if (PolicySql(bind, "t.compartment_key", "t.type_id") is { } policy)
+        if (PolicySql(bind, "t") is { } policy)
         {
             sql.Append(" AND ").Append(policy);
         }

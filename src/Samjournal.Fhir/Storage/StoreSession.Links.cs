@@ -64,7 +64,7 @@ internal sealed partial class StoreSession
     /// <summary>The far side of a link counts only when the caller may see it: a chain or _has must
     /// not tell of a resource the caller may not read (a blocked document, another patient's result).</summary>
     private string PolicyAnd(Binder bind, string alias) =>
-        PolicySql(bind, $"{alias}.compartment_key", $"{alias}.type_id") is { } policy ? " AND " + policy : "";
+        PolicySql(bind, alias) is { } policy ? " AND " + policy : "";
 
     /// <summary><c>_list</c>: a current List with one of the ids names this resource in <c>entry.item</c>.</summary>
     private string ListSql(Binder bind, short typeId, SearchClause clause, string row)

@@ -49,7 +49,7 @@ internal sealed partial class StoreSession
 
         inner.Append(driving is null ? " FROM resources r" : $" FROM ({driving}) d JOIN resources r ON r.res_key = d.res_key");
         inner.Append($" WHERE r.type_id = {bind.Value(typeId)} AND r.version > 0 AND r.deleted = {bind.Value(false)}");
-        if (PolicySql(bind, "r.compartment_key", "r.type_id") is { } policy)
+        if (PolicySql(bind, "r") is { } policy)
         {
             inner.Append(" AND ").Append(policy);
         }

@@ -15,15 +15,19 @@ internal sealed partial class StoreSession
     /// <summary>The caller's limits for every query in this session; null for none.</summary>
     public AccessFilter? Access { get; set; }
 
-    /// <summary>The condition a row (alias: its compartment and type columns) must meet; null when unrestricted.
+    /// <summary>The condition the row aliased <paramref name="row"/> (resources or resource_versions:
+    /// both have res_key, type_id and compartment_key) must meet; null when unrestricted.
     /// <paramref name="relatedPatient"/>: a patient the caller is known to have a care relation with now,
     /// checked once instead of per row (a patient's own record in $everything).</summary>
-    private string? PolicySql(Binder bind, string compartmentColumn, string typeColumn, long? relatedPatient = null)
+    private string? PolicySql(Binder bind, string row, long? relatedPatient = null)
     {
         if (Access is not { } access)
         {
             return null;
         }
+
+        var compartmentColumn = $"{row}.compartment_key";
+        var resKey = $"{row}.res_key";
 
         var visible = new List<string>();
         if (relatedPatient is { } related)
@@ -39,8 +43,7 @@ internal sealed partial class StoreSession
 
         if (access.OwnPatientKey is { } own)
         {
-            var ownKey = compartmentColumn.Replace("compartment_key", "res_key", StringComparison.Ordinal);
-            visible.Add($"({compartmentColumn} = {bind.Value(own)} AND NOT {LabelledSql(bind, ownKey, Policy.Reservation.FromPatient)})");
+            visible.Add($"({compartmentColumn} = {bind.Value(own)} AND NOT {LabelledSql(bind, resKey, Policy.Reservation.FromPatient)})");
         }
 
         if (access.ChildKeys.Count > 0)
@@ -51,7 +54,6 @@ internal sealed partial class StoreSession
         if (access.LimitedChildKeys.Count > 0)
         {
             // The reservation is a security label, indexed under each type's _security parameter.
-            var resKey = compartmentColumn.Replace("compartment_key", "res_key", StringComparison.Ordinal);
             visible.Add($"({compartmentColumn} IN ({string.Join(", ", access.LimitedChildKeys.Select(k => bind.Value(k)))})"
                 + $" AND NOT {LabelledSql(bind, resKey, Policy.Reservation.FromParents)})");
         }
@@ -65,7 +67,6 @@ internal sealed partial class StoreSession
         if (access.BlockTargets.Count > 0)
         {
             // Blocked: the item itself, and whatever refers to it (the notes and results of a blocked encounter).
-            var resKey = compartmentColumn.Replace("compartment_key", "res_key", StringComparison.Ordinal);
             condition += $" AND NOT EXISTS (SELECT 1 FROM record_blocks b WHERE b.patient_key = {compartmentColumn}"
                 + $" AND b.target IN ({string.Join(", ", access.BlockTargets.Select(bind.Value))})"
                 + $" AND (b.item_key = {resKey} OR EXISTS (SELECT 1 FROM idx_reference bx WHERE bx.res_key = {resKey}"
@@ -75,7 +76,7 @@ internal sealed partial class StoreSession
         if (access.AllowedTypes is { } types)
         {
             var ids = types.Select(t => _store.TryTypeId(t, out var id) ? (short?)id : null).OfType<short>().ToList();
-            condition += ids.Count == 0 ? " AND 1 = 0" : $" AND {typeColumn} IN ({string.Join(", ", ids.Select(id => bind.Value(id)))})";
+            condition += ids.Count == 0 ? " AND 1 = 0" : $" AND {row}.type_id IN ({string.Join(", ", ids.Select(id => bind.Value(id)))})";
         }
 
         return condition;
@@ -139,8 +140,8 @@ internal sealed partial class StoreSession
     /// 12–16-year-old, whether it is reserved from parents.</summary>
     public async Task<bool> PermitsAsync(StoredVersion version, CancellationToken ct) =>
         await PermitsAsync(version.Type, version.CompartmentKey, ct)
-        && !(Access is { } access && version.CompartmentKey is { } key && access.LimitedChildKeys.Contains(key) && Policy.Reservation.IsReservedFromParents(version.Json))
-        && !(Access is { OwnPatientKey: { } own } && version.CompartmentKey == own && Policy.Reservation.IsWithheldFromPatient(version.Json))
+        && !(Access is { } access && version.CompartmentKey is { } key && access.LimitedChildKeys.Contains(key) && Policy.Reservation.Carries(version.Json, Policy.Reservation.FromParents))
+        && !(Access is { OwnPatientKey: { } own } && version.CompartmentKey == own && Policy.Reservation.Carries(version.Json, Policy.Reservation.FromPatient))
         && !await IsBlockedAsync(version, ct);
 
     /// <summary>Whether a block keeps this resource (by its current index) from the caller.</summary>

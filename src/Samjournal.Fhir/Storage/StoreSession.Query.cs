@@ -30,7 +30,7 @@ internal sealed partial class StoreSession
         }
 
         var bind = new Binder(cmd);
-        if (PolicySql(bind, "v.compartment_key", "v.type_id") is { } policy)
+        if (PolicySql(bind, "v") is { } policy)
         {
             sql.Append(" AND ").Append(policy);
         }
@@ -107,7 +107,7 @@ internal sealed partial class StoreSession
         await using var cmd = Command("");
         var bind = new Binder(cmd);
         var sql = new StringBuilder($"SELECT COUNT(*) FROM resources r WHERE r.type_id = {bind.Value(typeId)} AND r.version > 0 AND r.deleted = {bind.Value(false)}");
-        if (PolicySql(bind, "r.compartment_key", "r.type_id") is { } policy)
+        if (PolicySql(bind, "r") is { } policy)
         {
             sql.Append(" AND ").Append(policy);
         }
