@@ -105,7 +105,7 @@ internal sealed partial class AuditTrail : IAuditTrail, IAsyncDisposable
 
             try
             {
-                await using (var session = await _store.WriteAsync(CancellationToken.None, waitForDisk: false))
+                await using (var session = await _store.WriteAsync(CancellationToken.None))
                 {
                     foreach (var pending in batch)
                     {

@@ -112,12 +112,7 @@ internal sealed class SqlStore : IAsyncDisposable
     }
 
     /// <summary>A session that writes in one database transaction: all of it commits, or none.</summary>
-    /// <param name="waitForDisk">False: the commit does not wait for the disk. It survives a crash of
-    /// Samjournal; only a crash of the database server or the machine within a fraction of a second
-    /// may lose it (PostgreSQL's WAL writer flushes every 200 ms; SQLite syncs its WAL at the next
-    /// checkpoint). Used for the audit records of reads only, where waiting for the disk made every
-    /// read several times slower (docs/benchmarks.md); writes and their audit records wait.</param>
-    public async Task<StoreSession> WriteAsync(CancellationToken ct, bool waitForDisk = true)
+    public async Task<StoreSession> WriteAsync(CancellationToken ct)
     {
         SemaphoreSlim? writerLock = null;
         if (Provider == StoreProvider.Sqlite)
@@ -129,25 +124,9 @@ internal sealed class SqlStore : IAsyncDisposable
         try
         {
             var connection = await OpenAsync(ct);
-            if (!waitForDisk && connection is SqliteConnection)
-            {
-                // Outside the transaction, where SQLite allows it; the next open sets FULL again.
-                await using var relax = connection.CreateCommand();
-                relax.CommandText = "PRAGMA synchronous = NORMAL";
-                await relax.ExecuteNonQueryAsync(ct);
-            }
-
             var transaction = connection is SqliteConnection sqlite
                 ? sqlite.BeginTransaction(deferred: false)
                 : await connection.BeginTransactionAsync(ct);
-            if (!waitForDisk && connection is NpgsqlConnection)
-            {
-                await using var relax = connection.CreateCommand();
-                relax.Transaction = transaction;
-                relax.CommandText = "SET LOCAL synchronous_commit TO OFF";
-                await relax.ExecuteNonQueryAsync(ct);
-            }
-
             return new StoreSession(this, connection, transaction, writerLock);
         }
         catch
