@@ -26,6 +26,9 @@ internal sealed record AccessFilter(
     /// <summary>Children of 12 to 16 whose record a parent sees without what is reserved from parents.</summary>
     public IReadOnlyList<long> LimitedChildKeys { get; init; } = [];
 
+    /// <summary>Care-relation bases found for patients during this request (the filter lives for one request).</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<long, string> FoundBases { get; } = new();
+
     /// <summary>A token bound to one patient (SMART <c>patient/</c> scopes): nothing outside that
     /// patient's record, whatever else the caller could see. -1 when the token names no patient.</summary>
     public long? OnlyPatientKey { get; init; }

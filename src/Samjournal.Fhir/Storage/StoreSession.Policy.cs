@@ -201,6 +201,28 @@ internal sealed partial class StoreSession
             return bases;
         }
 
+        // A read asks twice in one request (may I see it; on what basis do I audit it): the second
+        // time is answered from what the first found. Only found relations are kept: one a write in
+        // this request makes must not be hidden by an earlier miss.
+        var unknown = new List<long>();
+        foreach (var patient in patients)
+        {
+            if (access.FoundBases.TryGetValue(patient, out var found))
+            {
+                bases[patient] = found;
+            }
+            else
+            {
+                unknown.Add(patient);
+            }
+        }
+
+        if (unknown.Count == 0)
+        {
+            return bases;
+        }
+
+        patients = unknown;
         await FlushAsync(ct);
         await using var cmd = Command("");
         var bind = new Binder(cmd);
@@ -214,6 +236,7 @@ internal sealed partial class StoreSession
             var basis = reader.GetString(1);
             // A care relation is the basis whenever there is one; emergency access only when it is the only one.
             bases[patient] = bases.TryGetValue(patient, out var known) && known != "emergency" ? known : basis;
+            access.FoundBases[patient] = bases[patient];
         }
 
         return bases;
