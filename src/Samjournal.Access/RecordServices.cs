@@ -38,11 +38,8 @@ public static class RecordServices
             sp.GetRequiredService<SqlStore>(), sp.GetRequiredService<Audit.AuditOptions>(), sp.GetService<TimeProvider>() ?? TimeProvider.System,
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Audit.AuditChainer>>()));
         services.AddHostedService(sp => sp.GetRequiredService<Audit.AuditChainer>());
-        services.AddScoped(sp => new ScopedRepository(
-            sp.GetRequiredService<FhirEngine>(), sp.GetRequiredService<SqlStore>(), sp.GetRequiredService<Audit.AuditTrail>(),
-            sp.GetRequiredService<Audit.AuditChainer>(), sp.GetRequiredService<Audit.AuditOptions>(),
-            sp.GetRequiredService<Policy.CallerAccess>(), sp.GetRequiredService<Policy.AccessOptions>(),
-            sp.GetService<Caller>() ?? Caller.SystemInternal("development")));
+        services.AddSingleton(sp => new RecordAccess(sp));
+        services.AddScoped(sp => sp.GetRequiredService<RecordAccess>().For(sp.GetService<Caller>() ?? Caller.SystemInternal("development")));
         return services;
     }
 

@@ -74,6 +74,17 @@ public sealed class ScopedRepository
         DiscloseAsync("search-type", request.Query ?? request.Type, async context => await _engine.SearchAsync(context, request, ct),
             result => result.Page.Matches.Concat(result.Included), ct);
 
+    /// <summary>The current resources of <paramref name="type"/> matching <paramref name="criteria"/>
+    /// (a FHIR query string, as after the '?'), at most <paramref name="count"/>, parsed: the plain
+    /// search that workflows and workers use. Filtered and audited like every search.</summary>
+    public async Task<IReadOnlyList<Resource>> FindAsync(string type, string criteria, int count, CancellationToken ct)
+    {
+        var clauses = CriteriaParser.Parse(type, criteria.TrimStart('?'), _engine.SearchParameters);
+        var request = new SearchRequest(type, clauses, count, true, TotalMode.None, [], 0) { Query = $"{type}?{criteria.TrimStart('?')}" };
+        var result = await SearchAsync(request, ct);
+        return result.Page.Matches.Where(v => !v.IsDeleted).Select(v => Samjournal.Fhir.Serialization.FhirFormat.Parse(v.Json!, Samjournal.Fhir.Serialization.FhirMediaType.Json)).ToList();
+    }
+
     public Task<EverythingPage> EverythingAsync(EverythingRequest request, CancellationToken ct) =>
         DiscloseAsync("operation", $"Patient/{request.PatientId}/$everything", async context => await _engine.EverythingAsync(context, request, ct),
             page => page.Entries.Select(e => e.Resource), ct);

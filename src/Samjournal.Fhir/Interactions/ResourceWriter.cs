@@ -11,7 +11,7 @@ namespace Samjournal.Fhir.Interactions;
 /// The single place where a version is made: sets meta, extracts the index and compartment,
 /// runs the write hooks and appends the version in the caller's session.
 /// </summary>
-internal sealed class ResourceWriter(StoreSession session, TimeProvider time, IReadOnlyList<IWriteHook> hooks, ILogger logger) : IWriteReactions
+internal sealed class ResourceWriter(StoreSession session, TimeProvider time, IReadOnlyList<IWriteHook> hooks, ILogger logger) : IWriteTransaction
 {
     public StoreSession Session => session;
 
@@ -47,7 +47,7 @@ internal sealed class ResourceWriter(StoreSession session, TimeProvider time, IR
         Policy.Reservation.RequireReason(resource);
         foreach (var hook in hooks)
         {
-            await hook.BeforeWriteAsync(context, ct);
+            await hook.BeforeWriteAsync(context, this, ct);
         }
 
         var now = time.GetUtcNow();
@@ -108,7 +108,7 @@ internal sealed class ResourceWriter(StoreSession session, TimeProvider time, IR
         var context = new WriteContext(type, id, VersionMethod.Delete, null, version);
         foreach (var hook in hooks)
         {
-            await hook.BeforeWriteAsync(context, ct);
+            await hook.BeforeWriteAsync(context, this, ct);
         }
 
         var now = TruncateToMicros(time.GetUtcNow());
@@ -143,6 +143,65 @@ internal sealed class ResourceWriter(StoreSession session, TimeProvider time, IR
         ResourceIds.RequireType(resource.TypeName);
         resource.Id = ResourceIds.NewId();
         return await PutAsync(resource, null, ct);
+    }
+
+    public WriteAuthor? Author => Request?.Actor is { } a ? new WriteAuthor(a.Kind, a.Subject, a.Name, a.HprNumber, a.Role, a.Organisation, a.Unit) : null;
+
+    async Task<Resource?> IWriteTransaction.ReadAsync(string type, string id, CancellationToken ct)
+    {
+        ResourceIds.RequireType(type);
+        var stored = await AsRuleAsync(() => session.ReadAsync(type, id, null, ct));
+        return stored is { IsDeleted: false } ? FhirEngine.ParseStored(stored) : null;
+    }
+
+    async Task<IReadOnlyList<Resource>> IWriteTransaction.SearchAsync(string type, string criteria, int limit, CancellationToken ct)
+    {
+        ResourceIds.RequireType(type);
+        var clauses = Search.CriteriaParser.Parse(type, criteria.TrimStart('?'), Catalog);
+        var ids = await AsRuleAsync(() => session.FindIdsAsync(type, clauses, limit, ct));
+        var found = new List<Resource>(ids.Count);
+        foreach (var id in ids)
+        {
+            if (await session.ReadAsync(type, id, null, ct) is { IsDeleted: false } stored)
+            {
+                found.Add(FhirEngine.ParseStored(stored));
+            }
+        }
+
+        return found;
+    }
+
+    async Task<StoredVersion> IWriteTransaction.UpdateAsync(Resource resource, CancellationToken ct)
+    {
+        ResourceIds.RequireType(resource.TypeName);
+        var id = resource.Id ?? throw new InvalidOperationException("A hook's update names the resource's id.");
+        var head = await session.GetHeadAsync(resource.TypeName, id, ct);
+        return await PutAsync(resource, head, ct);
+    }
+
+    async Task IWriteTransaction.AuditAsync(string interaction, string what, string? patientId, string detail, CancellationToken ct)
+    {
+        if (Request is { } request)
+        {
+            var patientKey = patientId is null ? null : await session.KeyOfAsync("Patient", patientId, ct);
+            session.AppendAudit(request.Actor.Row(time.GetUtcNow(), "E", interaction, what, patientKey, detail: detail));
+        }
+    }
+
+    /// <summary>Reads made by a rule see the whole record: the writer's access filter is set aside
+    /// for the read and restored after.</summary>
+    private async Task<T> AsRuleAsync<T>(Func<Task<T>> read)
+    {
+        var access = session.Access;
+        session.Access = null;
+        try
+        {
+            return await read();
+        }
+        finally
+        {
+            session.Access = access;
+        }
     }
 
     /// <summary>An active definition gets its parameter keys and, when new or changed, a reindex

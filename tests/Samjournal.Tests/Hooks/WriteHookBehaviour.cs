@@ -15,7 +15,7 @@ namespace Samjournal.Tests.Hooks;
 /// </summary>
 public sealed class ExampleRules : IWriteHook
 {
-    public ValueTask BeforeWriteAsync(WriteContext write, CancellationToken ct)
+    public ValueTask BeforeWriteAsync(WriteContext write, IWriteTransaction transaction, CancellationToken ct)
     {
         if (write.Resource is Patient { Name: [{ Family: "Refused" }, ..] })
         {
@@ -25,7 +25,7 @@ public sealed class ExampleRules : IWriteHook
         return ValueTask.CompletedTask;
     }
 
-    public async ValueTask AfterWriteAsync(WriteContext write, IWriteReactions reactions, CancellationToken ct)
+    public async ValueTask AfterWriteAsync(WriteContext write, IWriteTransaction reactions, CancellationToken ct)
     {
         if (write.Method != VersionMethod.Create || write.Resource is not Observation observation)
         {
