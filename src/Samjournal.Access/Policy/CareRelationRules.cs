@@ -38,9 +38,12 @@ internal sealed class CareRelationRules(AccessOptions options) : ICareRelationRu
     };
 
     /// <summary>
-    /// A block (sperring) is an active Consent that denies: its actors (staff, roles, units,
-    /// organisations) may not see the data it names, nor what refers to that data, nor the Consent
-    /// itself (a block should not announce what it hides).
+    /// A block (sperring) is an active Consent that denies: its recipient actors (staff, roles,
+    /// units, organisations) may not see the data it names, nor what refers to that data, nor the
+    /// Consent itself (a block should not announce what it hides). An actor in the role of author
+    /// or custodian (v3 ParticipationType <c>AUT</c>, <c>CST</c>) names a source instead: every
+    /// entry from that organisation, within provision.dataPeriod when given, and with no end also
+    /// the entries it makes later.
     /// </summary>
     public IReadOnlyList<RecordBlock> BlocksOf(Resource resource)
     {
@@ -49,7 +52,9 @@ internal sealed class CareRelationRules(AccessOptions options) : ICareRelationRu
             return [];
         }
 
-        var targets = provision.Actor.Select(a => Grantee(a.Reference?.Reference)).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        var targets = provision.Actor.Where(a => !IsSourceRole(a.Role)).Select(a => Grantee(a.Reference?.Reference)).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        var sources = provision.Actor.Where(a => IsSourceRole(a.Role)).Select(a => Grantee(a.Reference?.Reference))
+            .OfType<string>().Where(g => g.StartsWith("Organization/", StringComparison.Ordinal)).Distinct(StringComparer.Ordinal).ToList();
         var items = provision.Data
             .Select(d => d.Reference?.Reference?.Split('/'))
             .Where(parts => parts is { Length: >= 2 })
@@ -57,7 +62,47 @@ internal sealed class CareRelationRules(AccessOptions options) : ICareRelationRu
             .Append((Type: "Consent", Id: consent.Id ?? ""))
             .Distinct()
             .ToList();
-        return [.. targets.SelectMany(t => items.Select(i => new RecordBlock(t, i.Type, i.Id)))];
+        var from = provision.DataPeriod?.StartElement?.ToDateTimeOffset(TimeSpan.Zero);
+        var until = provision.DataPeriod?.EndElement?.ToDateTimeOffset(TimeSpan.Zero);
+        return
+        [
+            .. targets.SelectMany(t => items.Select(i => new RecordBlock(t, i.Type, i.Id))),
+            .. targets.SelectMany(t => sources.Select(source => new RecordBlock(t, RecordBlock.Source, source) { DataFrom = from, DataUntil = until })),
+        ];
+    }
+
+    public const string ParticipationSystem = "http://terminology.hl7.org/CodeSystem/v3-ParticipationType";
+
+    private static bool IsSourceRole(CodeableConcept? role) =>
+        role?.Coding.Any(c => c.System == ParticipationSystem && c.Code is "AUT" or "CST") == true;
+
+    /// <summary>
+    /// The organisations an entry names as its maker. The writer's own unit and organisation are
+    /// added by the store from the signed-in caller; these cover what systems and imports write
+    /// (a lab's report, a hospital's encounter sent to the GP).
+    /// </summary>
+    public IReadOnlyList<string> SourcesOf(Resource resource)
+    {
+        IEnumerable<ResourceReference?> makers = resource switch
+        {
+            Encounter e => [e.ServiceProvider],
+            EpisodeOfCare e => [e.ManagingOrganization],
+            Composition c => [c.Custodian, .. c.Author],
+            DocumentReference d => [d.Custodian, .. d.Author],
+            DiagnosticReport r => r.Performer,
+            Observation o => o.Performer,
+            Procedure p => p.Performer.SelectMany(x => new[] { x.Actor, x.OnBehalfOf }),
+            MedicationRequest m => [m.Requester, m.Performer],
+            MedicationStatement m => [m.InformationSource],
+            Immunization i => i.Performer.Select(x => x.Actor),
+            ServiceRequest r => [r.Requester],
+            CarePlan c => [c.Author],
+            Communication c => [c.Sender],
+            Condition c => [c.Recorder, c.Asserter],
+            AllergyIntolerance a => [a.Recorder, a.Asserter],
+            _ => [],
+        };
+        return [.. makers.Select(m => Grantee(m?.Reference)).OfType<string>().Where(g => g.StartsWith("Organization/", StringComparison.Ordinal)).Distinct(StringComparer.Ordinal)];
     }
 
     private List<CareRelation> FromEncounter(Encounter encounter)

@@ -71,6 +71,13 @@ internal sealed class ResourceWriter(StoreSession session, TimeProvider time, IR
             session.ReplaceRelations(await session.EnsureKeyAsync(type, id, ct), patientKey, relations, existed: head is { Version: > 0 });
         }
 
+        if (patientKey is not null && Relations is { } sourceRules)
+        {
+            // Which organisations this entry came from, for blocks of everything from a source.
+            var writer = session.Access?.BlockTargets.Where(t => t.StartsWith("Organization/", StringComparison.Ordinal)) ?? [];
+            session.AddSources(await session.EnsureKeyAsync(type, id, ct), writer.Concat(sourceRules.SourcesOf(resource)), stored.LastUpdated);
+        }
+
         if (type == "Consent" && Relations is { } blockRules)
         {
             await session.ReplaceBlocksAsync(await session.EnsureKeyAsync(type, id, ct), patientKey, blockRules.BlocksOf(resource), ct);

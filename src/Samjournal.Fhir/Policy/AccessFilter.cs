@@ -40,7 +40,20 @@ internal sealed record AccessFilter(
 
 /// <summary>One block from a Consent: <paramref name="Target"/> (Practitioner/, PractitionerRole/ or
 /// Organization/) may not see <paramref name="ItemType"/>/<paramref name="ItemId"/> nor what refers to it.</summary>
-internal sealed record RecordBlock(string Target, string ItemType, string ItemId);
+internal sealed record RecordBlock(string Target, string ItemType, string ItemId)
+{
+    /// <summary>The item type of a block by source: <see cref="ItemId"/> names the organisation
+    /// (<c>Organization/{id}</c>) whose entries are blocked, not one entry.</summary>
+    public const string Source = "";
+
+    /// <summary>For a block by source, the time window of the entries it covers (Consent
+    /// provision.dataPeriod); null ends are open, so an open end covers future entries too.</summary>
+    public DateTimeOffset? DataFrom { get; init; }
+
+    public DateTimeOffset? DataUntil { get; init; }
+
+    public bool IsSource => ItemType.Length == 0;
+}
 
 /// <summary>Marks on a resource's <c>meta.security</c> that keep it from some readers.</summary>
 internal static class Reservation
@@ -89,4 +102,8 @@ internal interface ICareRelationRules
 
     /// <summary>The blocks a resource (a Consent) makes; none for other types.</summary>
     IReadOnlyList<RecordBlock> BlocksOf(Hl7.Fhir.Model.Resource resource);
+
+    /// <summary>The organisations (<c>Organization/{id}</c>) an entry names as its maker
+    /// (an encounter's service provider, a report's performer): sources a block can name.</summary>
+    IReadOnlyList<string> SourcesOf(Hl7.Fhir.Model.Resource resource);
 }

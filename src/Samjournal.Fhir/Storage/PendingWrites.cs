@@ -28,8 +28,11 @@ internal sealed class PendingWrites
     /// <summary>Resources whose stored care relations are replaced (they existed before, or were flushed earlier).</summary>
     public HashSet<long> RelationDeletes { get; } = [];
 
+    /// <summary>Which organisations entries came from (<see cref="TableLayout.EntrySources"/>): appended, never replaced.</summary>
+    public List<object?[]> Sources { get; } = [];
+
     public bool IsEmpty => HeadInserts.Count == 0 && HeadUpdates.Count == 0 && Versions.Count == 0 && IndexRows.Count == 0 && AuditRows.Count == 0
-        && Relations.Count == 0 && RelationDeletes.Count == 0;
+        && Relations.Count == 0 && RelationDeletes.Count == 0 && Sources.Count == 0;
 
     public void Clear()
     {
@@ -40,6 +43,7 @@ internal sealed class PendingWrites
         AuditRows.Clear();
         Relations.Clear();
         RelationDeletes.Clear();
+        Sources.Clear();
     }
 
     public IEnumerable<object?[]> RowsOf(TableLayout table) =>

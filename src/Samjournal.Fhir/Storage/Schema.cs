@@ -260,6 +260,21 @@ internal static class Schema
             CREATE INDEX ix_record_blocks_patient ON record_blocks (patient_key, target);
             CREATE INDEX ix_record_blocks_source ON record_blocks (source_key);
             """,
+
+            // 11: blocks by source (sperring of everything from an organisation): which organisations
+            // each entry came from (the writer's unit and organisation, and the organisation the
+            // entry itself names as its maker), one row per contribution with its time; a block
+            // row with item_type_id 0 names a source instead of an item, for the entries that
+            // source made inside the block's data period (open-ended: also future entries).
+            """
+            CREATE TABLE entry_sources (
+                res_key BIGINT NOT NULL,
+                source TEXT NOT NULL,
+                made_us BIGINT NOT NULL);
+            CREATE INDEX ix_entry_sources ON entry_sources (res_key, source);
+            ALTER TABLE record_blocks ADD COLUMN data_from_us BIGINT;
+            ALTER TABLE record_blocks ADD COLUMN data_until_us BIGINT;
+            """,
         ];
     }
 

@@ -72,6 +72,7 @@ internal sealed partial class StoreSession
             }
 
             await CopyAsync(TableLayout.CareRelations, _pending.Relations.Values.SelectMany(r => r).ToList(), ct);
+            await CopyAsync(TableLayout.EntrySources, _pending.Sources, ct);
         }
         else
         {
@@ -92,6 +93,7 @@ internal sealed partial class StoreSession
             }
 
             await InsertAsync(TableLayout.CareRelations, _pending.Relations.Values.SelectMany(r => r).ToList(), ct);
+            await InsertAsync(TableLayout.EntrySources, _pending.Sources, ct);
         }
 
         _relationsFlushed.UnionWith(_pending.Relations.Keys);

@@ -69,8 +69,7 @@ internal sealed partial class StoreSession
             // Blocked: the item itself, and whatever refers to it (the notes and results of a blocked encounter).
             condition += $" AND NOT EXISTS (SELECT 1 FROM record_blocks b WHERE b.patient_key = {compartmentColumn}"
                 + $" AND b.target IN ({string.Join(", ", access.BlockTargets.Select(bind.Value))})"
-                + $" AND (b.item_key = {resKey} OR EXISTS (SELECT 1 FROM idx_reference bx WHERE bx.res_key = {resKey}"
-                + " AND bx.target_type_id = b.item_type_id AND bx.target_id = b.item_id)))";
+                + $" AND {BlockedItemSql(resKey)})";
         }
 
         if (access.AllowedTypes is { } types)
@@ -157,8 +156,27 @@ internal sealed partial class StoreSession
         var bind = new Binder(cmd);
         cmd.CommandText = $"SELECT 1 FROM record_blocks b JOIN resources rr ON rr.type_id = {bind.Value(typeId)} AND rr.id = {bind.Value(version.Id)}"
             + $" WHERE b.patient_key = {bind.Value(patient)} AND b.target IN ({string.Join(", ", access.BlockTargets.Select(bind.Value))})"
-            + " AND (b.item_key = rr.res_key OR EXISTS (SELECT 1 FROM idx_reference bx WHERE bx.res_key = rr.res_key AND bx.target_type_id = b.item_type_id AND bx.target_id = b.item_id))";
+            + $" AND {BlockedItemSql("rr.res_key")}";
         return await cmd.ExecuteScalarAsync(ct) is not null and not DBNull;
+    }
+
+    /// <summary>Block row <c>b</c> covers the resource <paramref name="resKey"/>: it is the blocked
+    /// item or refers to it, or (a block by source, item type 0) it came from the blocked
+    /// organisation within the block's data period.</summary>
+    private static string BlockedItemSql(string resKey) =>
+        $"(b.item_key = {resKey} OR EXISTS (SELECT 1 FROM idx_reference bx WHERE bx.res_key = {resKey}"
+        + " AND bx.target_type_id = b.item_type_id AND bx.target_id = b.item_id)"
+        + $" OR (b.item_type_id = 0 AND EXISTS (SELECT 1 FROM entry_sources es WHERE es.res_key = {resKey} AND es.source = b.item_id"
+        + " AND (b.data_from_us IS NULL OR es.made_us >= b.data_from_us) AND (b.data_until_us IS NULL OR es.made_us < b.data_until_us))))";
+
+    /// <summary>Queues the organisations an entry came from (appended per write: a source stays one).</summary>
+    public void AddSources(long resKey, IEnumerable<string> sources, DateTimeOffset madeAt)
+    {
+        var made = ToMicros(madeAt);
+        foreach (var source in sources.Distinct(StringComparer.Ordinal))
+        {
+            _pending.Sources.Add([resKey, source, made]);
+        }
     }
 
     /// <summary>Replaces the blocks made by Consent <paramref name="sourceKey"/>, in this transaction.</summary>
@@ -173,6 +191,21 @@ internal sealed partial class StoreSession
 
         foreach (var block in patientKey is null ? [] : blocks)
         {
+            if (block.IsSource)
+            {
+                await using var source = Command(
+                    "INSERT INTO record_blocks (source_key, patient_key, target, item_key, item_type_id, item_id, data_from_us, data_until_us)"
+                    + " VALUES (@source, @patient, @target, 0, 0, @id, @from, @until)");
+                Add(source, "source", sourceKey);
+                Add(source, "patient", patientKey!.Value);
+                Add(source, "target", block.Target);
+                Add(source, "id", block.ItemId);
+                Add(source, "from", block.DataFrom is { } from ? ToMicros(from) : null);
+                Add(source, "until", block.DataUntil is { } until ? ToMicros(until) : null);
+                await source.ExecuteNonQueryAsync(ct);
+                continue;
+            }
+
             if (!_store.TryTypeId(block.ItemType, out var itemType))
             {
                 continue;

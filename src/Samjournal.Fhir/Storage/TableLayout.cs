@@ -30,6 +30,9 @@ internal sealed record TableLayout(string Name, string[] Columns, NpgsqlDbType[]
         ["source_key", "patient_key", "grantee", "basis", "valid_from_us", "valid_until_us"],
         [NpgsqlDbType.Bigint, NpgsqlDbType.Bigint, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Bigint, NpgsqlDbType.Bigint]);
 
+    public static readonly TableLayout EntrySources = new(
+        "entry_sources", ["res_key", "source", "made_us"], [NpgsqlDbType.Bigint, NpgsqlDbType.Text, NpgsqlDbType.Bigint]);
+
     public static readonly TableLayout Token = Index(
         "idx_token",
         ("system", NpgsqlDbType.Text), ("code", NpgsqlDbType.Text), ("text", NpgsqlDbType.Text),

@@ -70,6 +70,83 @@ public abstract class BlockBehaviour(SamjournalHost host) : AccessTestBase(host)
         (await gp.GetAsync($"Observation/{record.InEncounter}")).EnsureSuccessStatusCode();
     }
 
+    [Fact]
+    public async Task A_block_of_everything_from_an_organisation_hides_its_entries_old_and_new_from_the_target()
+    {
+        var ward = await OrganisationAsync("310900117");
+        var gpOffice = await OrganisationAsync("310900508");
+        var record = await RecordAsync();
+        using var wardDoctor = await Host.ClientForAsync("haugen");
+        using var gp = await Host.ClientForAsync("fossum");
+        var writtenOnWard = await (await wardDoctor.PostAsync("Observation", FhirClientExtensions.Json(Glucose(record.Patient, null)))).ExpectAsync<Observation>(HttpStatusCode.Created);
+        var fromWardLab = Glucose(record.Patient, null);
+        fromWardLab.Performer = [new ResourceReference(ward)];
+        fromWardLab = await PostAsync(fromWardLab);
+        var writtenByGp = await (await gp.PostAsync("Observation", FhirClientExtensions.Json(Glucose(record.Patient, null)))).ExpectAsync<Observation>(HttpStatusCode.Created);
+
+        await BlockSourceAsync(record.Patient, target: gpOffice, source: ward, dataUntil: null);
+
+        foreach (var hidden in new[] { $"Encounter/{record.Encounter}", $"Observation/{writtenOnWard.Id}", $"Observation/{fromWardLab.Id}" })
+        {
+            await (await gp.GetAsync(hidden)).ExpectOutcomeAsync(HttpStatusCode.Forbidden);
+        }
+
+        (await gp.GetAsync($"Observation/{record.Other}")).EnsureSuccessStatusCode();
+        (await gp.GetAsync($"Observation/{writtenByGp.Id}")).EnsureSuccessStatusCode();
+        var found = await (await gp.GetAsync($"Observation?subject=Patient/{record.Patient}&_total=accurate")).ExpectAsync<Bundle>(HttpStatusCode.OK);
+        Assert.Equal(
+            new[] { record.InEncounter, record.Other, writtenByGp.Id }.Order(),
+            found.Entry.Select(e => e.Resource.Id).Order());
+        Assert.Equal(3, found.Total);
+        var everything = await (await gp.GetAsync($"Patient/{record.Patient}/$everything")).ExpectAsync<Bundle>(HttpStatusCode.OK);
+        var ids = everything.Entry.Select(e => e.Resource.TypeName + "/" + e.Resource.Id).ToList();
+        Assert.DoesNotContain($"Observation/{writtenOnWard.Id}", ids);
+        Assert.DoesNotContain($"Observation/{fromWardLab.Id}", ids);
+        Assert.DoesNotContain($"Encounter/{record.Encounter}", ids);
+        Assert.Contains($"Observation/{writtenByGp.Id}", ids);
+
+        // With no end to the data period, what the ward writes later is blocked as well.
+        var later = await (await wardDoctor.PostAsync("Observation", FhirClientExtensions.Json(Glucose(record.Patient, null)))).ExpectAsync<Observation>(HttpStatusCode.Created);
+        await (await gp.GetAsync($"Observation/{later.Id}")).ExpectOutcomeAsync(HttpStatusCode.Forbidden);
+
+        // The ward itself is not a target: it keeps seeing its own entries.
+        (await wardDoctor.GetAsync($"Observation/{writtenOnWard.Id}")).EnsureSuccessStatusCode();
+    }
+
+    [Fact]
+    public async Task A_block_by_source_with_an_ended_data_period_leaves_later_entries_visible()
+    {
+        var ward = await OrganisationAsync("310900117");
+        var record = await RecordAsync();
+        using var wardDoctor = await Host.ClientForAsync("haugen");
+        using var gp = await Host.ClientForAsync("fossum");
+        var before = await (await wardDoctor.PostAsync("Observation", FhirClientExtensions.Json(Glucose(record.Patient, null)))).ExpectAsync<Observation>(HttpStatusCode.Created);
+
+        await BlockSourceAsync(record.Patient, target: await OrganisationAsync("310900508"), source: ward, dataUntil: DateTimeOffset.UtcNow);
+        var after = await (await wardDoctor.PostAsync("Observation", FhirClientExtensions.Json(Glucose(record.Patient, null)))).ExpectAsync<Observation>(HttpStatusCode.Created);
+
+        await (await gp.GetAsync($"Observation/{before.Id}")).ExpectOutcomeAsync(HttpStatusCode.Forbidden);
+        (await gp.GetAsync($"Observation/{after.Id}")).EnsureSuccessStatusCode();
+    }
+
+    private Task<Consent> BlockSourceAsync(string patient, string target, string source, DateTimeOffset? dataUntil) => PostAsync(new Consent
+    {
+        Status = Consent.ConsentState.Active,
+        Scope = new CodeableConcept("http://terminology.hl7.org/CodeSystem/consentscope", "patient-privacy"),
+        Category = [new CodeableConcept("http://loinc.org", "59284-0")],
+        Patient = new ResourceReference("Patient/" + patient),
+        Provision = new Consent.provisionComponent
+        {
+            Type = Consent.ConsentProvisionType.Deny,
+            DataPeriod = dataUntil is { } until ? new Period { EndElement = new FhirDateTime(until) } : null,
+            Actor =
+            [
+                new Consent.provisionActorComponent { Role = new CodeableConcept("http://terminology.hl7.org/CodeSystem/v3-ParticipationType", "IRCP"), Reference = new ResourceReference(target) },
+                new Consent.provisionActorComponent { Role = new CodeableConcept("http://terminology.hl7.org/CodeSystem/v3-ParticipationType", "AUT"), Reference = new ResourceReference(source) },
+            ],
+        },
+    });
+
     private sealed record Record(string Patient, string Encounter, string InEncounter, string Other, string Document);
 
     private async Task<Record> RecordAsync()
