@@ -66,7 +66,12 @@ internal sealed class CallerAccess(SqlStore store, AccessOptions options)
         }
 
         var (grantees, own) = await resolve();
-        _cache[key] = (now + CacheFor, grantees, own);
+        if (grantees.Count > 0 || own is not null)
+        {
+            // Nothing found is not kept: a person or unit registered a moment ago is found at once.
+            _cache[key] = (now + CacheFor, grantees, own);
+        }
+
         return (grantees, own);
     }
 

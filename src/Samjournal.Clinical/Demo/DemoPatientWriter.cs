@@ -11,6 +11,32 @@ namespace Samjournal.Clinical.Demo;
 internal sealed class DemoPatientWriter(DemoBundleBuilder builder, DateOnly today, int seed)
 {
     private readonly SyntheticIdentityGenerator identities = new(seed);
+    private readonly Dictionary<string, (ResourceReference Patient, string Fodselsnummer)> written = new(StringComparer.Ordinal);
+
+    /// <summary>A parent (a RelatedPerson with parental responsibility, identified by the parent's
+    /// fødselsnummer) on the child's record; both are demo patients written before.</summary>
+    public void AddParent(string child, string parent)
+    {
+        var (childReference, _) = written[child];
+        var (_, parentNumber) = written[parent];
+        var parentName = parent.Split(' ', 2);
+        builder.Add(
+            $"RelatedPerson/{child}",
+            new RelatedPerson
+            {
+                Active = true,
+                Patient = childReference,
+                Identifier = [new Identifier(NorwegianSystems.Fodselsnummer, parentNumber)],
+                Relationship =
+                [
+                    new CodeableConcept("https://samjournal.no/fhir/CodeSystem/related-person-role", "parental-responsibility", "Foreldreansvar"),
+                    new CodeableConcept("http://terminology.hl7.org/CodeSystem/v3-RoleCode", "PRN", "parent"),
+                ],
+                Name = [new HumanName { Family = parentName[1], Given = [parentName[0]] }],
+            },
+            ifNoneExist: $"identifier={NorwegianSystems.Fodselsnummer}|{parentNumber}",
+            display: parent);
+    }
 
     public void Add(int index, DemoPatient row)
     {
@@ -43,6 +69,7 @@ internal sealed class DemoPatientWriter(DemoBundleBuilder builder, DateOnly toda
             },
             ifNoneExist: $"identifier={NorwegianSystems.Fodselsnummer}|{fnr}",
             display: name);
+        written[name] = (patient, fnr);
 
         var earliest = birthDate.AddDays(7);
         DateOnly Clamp(DateOnly date) => date < earliest ? earliest : date;

@@ -52,4 +52,12 @@ internal static class DemoPatients
         new("Astrid", "Ødegård", F, 90, "Solbakken 2", "dahl", ["dementia", "hip-fracture", "hypothyroidism"], []),
         new("Margit", "Kvåle", F, 97, "Solbakken 2", "dahl", ["dementia", "pneumonia"], ["sulfonamide"]),
     ];
+
+    /// <summary>Children and the parent with parental responsibility (foreldreansvar) who signs in
+    /// as a citizen and sees the child's record by its age band (pasient- og brukerrettighetsloven § 3-4).</summary>
+    public static readonly (string Child, string Parent)[] Parents =
+    [
+        ("Emma Ødegård", "Lars Ødegård"),
+        ("Noah Bjørnstad", "Anne Bjørnstad"),
+    ];
 }

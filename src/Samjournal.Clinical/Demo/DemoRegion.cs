@@ -31,6 +31,11 @@ public static class DemoRegion
             patients.Add(i, DemoPatients.All[i]);
         }
 
+        foreach (var (child, parent) in DemoPatients.Parents)
+        {
+            patients.AddParent(child, parent);
+        }
+
         return builder.Build();
     }
 

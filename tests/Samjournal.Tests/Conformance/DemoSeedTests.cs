@@ -40,4 +40,18 @@ public sealed class DemoSeedTests(SeededSqliteHost host) : RestTestBase(host), I
         Assert.InRange(practitioners.Entry.Count, 12, 20);
         Assert.All(practitioners.Entry, e => Assert.Contains(((Practitioner)e.Resource).Identifier, i => i.System == NorwegianSystems.HprNummer));
     }
+
+    [Fact]
+    public async Task A_demo_parent_signs_in_and_sees_the_young_childs_record_and_no_one_elses()
+    {
+        using var parent = await Host.ClientForAsync("lars.odegard", "patient/*.rs");
+        var children = await (await parent.GetAsync("Patient?name=Emma")).ExpectAsync<Bundle>(HttpStatusCode.OK);
+        var emma = (Patient)Assert.Single(children.Entry).Resource;
+        Assert.Equal("Ødegård", emma.Name[0].Family);
+        var allergies = await (await parent.GetAsync($"AllergyIntolerance?patient=Patient/{emma.Id}")).ExpectAsync<Bundle>(HttpStatusCode.OK);
+        Assert.NotEmpty(allergies.Entry);
+
+        var noah = await (await parent.GetAsync("Patient?name=Noah")).ExpectAsync<Bundle>(HttpStatusCode.OK);
+        Assert.Empty(noah.Entry);
+    }
 }
