@@ -89,6 +89,11 @@ internal sealed class ReconciledListRules : IWriteHook
             return;
         }
 
+        // The patient's list head is written first: its row lock makes concurrent reconciliations of
+        // one patient take turns (PostgreSQL reads committed data, so without it two transactions
+        // could each miss the other's new list and leave two current). The search after it sees
+        // every list committed before the lock was granted.
+        await transaction.UpdateAsync(ReconciledListHead.For(subject, write.Id), ct);
         var current = await transaction.SearchAsync("List", ReconciledList.CurrentCriteria(subject), 100, ct);
         foreach (var older in current.OfType<List>().Where(l => l.Id != write.Id))
         {

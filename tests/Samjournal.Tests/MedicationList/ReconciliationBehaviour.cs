@@ -85,6 +85,27 @@ public abstract class ReconciliationBehaviour(SamjournalHost host) : MedicationT
         Assert.Single(await CurrentReconciledListsAsync(patient));
     }
 
+    /// <summary>Two clinicians reconciling the same patient at the same moment: each reconciliation is
+    /// saved whole or refused with 409 (retry), and the patient still has exactly one current list.</summary>
+    [Fact]
+    public async Task Concurrent_reconciliations_of_one_patient_leave_exactly_one_current_list()
+    {
+        var (patient, encounter) = await AdmittedPatientAsync();
+        var statement = await PostAsync(Statement(patient, "C07AB02", "Metoprolol", "50 mg daglig"));
+        using var doctor = await Host.ClientForAsync("haugen");
+        var body = Reconciliation("admission", encounter, [PatientInterview], Entry("keep", $"MedicationStatement/{statement.Id}"));
+
+        // First with no list yet, then with one to retire.
+        for (var round = 0; round < 2; round++)
+        {
+            var responses = await System.Threading.Tasks.Task.WhenAll(Enumerable.Range(0, 6).Select(_ =>
+                doctor.PostAsync($"Patient/{patient}/$reconcile-medications", FhirClientExtensions.Json(body))));
+            Assert.All(responses, r => Assert.True(r.StatusCode is HttpStatusCode.Created or HttpStatusCode.Conflict, $"{(int)r.StatusCode}"));
+            Assert.Contains(responses, r => r.StatusCode == HttpStatusCode.Created);
+            Assert.Single(await CurrentReconciledListsAsync(patient));
+        }
+    }
+
     [Fact]
     public async Task Bad_input_gets_a_clear_4xx_and_writes_nothing()
     {
