@@ -6,8 +6,8 @@ namespace Samjournal.Clinical.MedicationList;
 /// <summary>
 /// Which organisation a medication record comes from. R4 has no single element for it, so it is
 /// read from what the record names, most specific first: an Organization as requester or source,
-/// a PractitionerRole's organisation, then the encounter's service provider. Looked-up roles and
-/// encounters are remembered for the request.
+/// a PractitionerRole's organisation, the encounter's service provider, and last a Practitioner's
+/// first role's organisation. Looked-up roles and encounters are remembered for the request.
 /// </summary>
 internal sealed class SourceOrigins(ScopedRepository repo)
 {
@@ -21,7 +21,10 @@ internal sealed class SourceOrigins(ScopedRepository repo)
             MedicationRequest r => (new[] { r.Requester, r.Recorder, r.Performer }, r.Encounter),
             _ => ([], null),
         };
-        foreach (var reference in named.Append(encounter).OfType<ResourceReference>())
+        // A practitioner's role is the weakest clue (they may work at several places): tried last.
+        var references = named.Append(encounter).OfType<ResourceReference>()
+            .OrderBy(r => r.Reference?.StartsWith("Practitioner/", StringComparison.Ordinal) == true ? 1 : 0);
+        foreach (var reference in references)
         {
             if (await ResolveAsync(reference, ct) is { } organisation)
             {
@@ -45,15 +48,18 @@ internal sealed class SourceOrigins(ScopedRepository repo)
             return reference;
         }
 
-        if (!target.StartsWith("PractitionerRole/", StringComparison.Ordinal) && !target.StartsWith("Encounter/", StringComparison.Ordinal))
+        var parts = target.Split('/');
+        if (parts.Length != 2 || parts[0] is not ("PractitionerRole" or "Encounter" or "Practitioner"))
         {
             return null;
         }
 
         if (!_known.TryGetValue(target, out var organisation))
         {
-            var parts = target.Split('/');
-            var found = parts.Length == 2 ? (await repo.FindAsync(parts[0], "_id=" + parts[1], 1, ct)).FirstOrDefault() : null;
+            // A practitioner alone names no organisation; their role does (the first, when they have several).
+            var found = parts[0] == "Practitioner"
+                ? (await repo.FindAsync("PractitionerRole", "practitioner=" + target, 1, ct)).FirstOrDefault()
+                : (await repo.FindAsync(parts[0], "_id=" + parts[1], 1, ct)).FirstOrDefault();
             organisation = found switch
             {
                 PractitionerRole role => role.Organization,

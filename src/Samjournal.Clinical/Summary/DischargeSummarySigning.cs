@@ -87,7 +87,8 @@ public sealed class DischargeSummarySigning(TimeProvider time)
             Focus = new ResourceReference(encounterReference),
             For = new ResourceReference(patient),
             Encounter = new ResourceReference(encounterReference),
-            Owner = encounter?.ServiceProvider,
+            // Every work item has an owner: the ward of the stay, or else the signer's unit.
+            Owner = encounter?.ServiceProvider ?? signer.Unit,
             Requester = signer.Practitioner,
             AuthoredOnElement = new FhirDateTime(time.GetUtcNow()),
         };

@@ -16,6 +16,12 @@ namespace Samjournal.Server.FhirApi;
 /// </summary>
 internal static class MedicationListEndpoints
 {
+    public static IReadOnlyList<CapabilityStatement.OperationComponent> PatientOperations { get; } =
+    [
+        new() { Name = "medication-list", Definition = "https://samjournal.no/fhir/OperationDefinition/Patient-medication-list" },
+        new() { Name = "reconcile-medications", Definition = "https://samjournal.no/fhir/OperationDefinition/Patient-reconcile-medications" },
+    ];
+
     public static void MapMedicationList(this IEndpointRouteBuilder fhir)
     {
         fhir.MapGet("/Patient/{id}/$medication-list", ListAsync).WithName("patient-medication-list");

@@ -1,3 +1,4 @@
+using Hl7.Fhir.Model;
 using Samjournal.Access.Repository;
 using Samjournal.Clinical.Summary;
 
@@ -12,6 +13,12 @@ namespace Samjournal.Server.FhirApi;
 /// </summary>
 internal static class SummaryEndpoints
 {
+    public static IReadOnlyList<CapabilityStatement.OperationComponent> PatientOperations { get; } =
+        [new() { Name = "critical-info", Definition = "https://samjournal.no/fhir/OperationDefinition/Patient-critical-info" }];
+
+    public static IReadOnlyList<CapabilityStatement.OperationComponent> CompositionOperations { get; } =
+        [new() { Name = "sign", Definition = "https://samjournal.no/fhir/OperationDefinition/Composition-sign" }];
+
     public static void MapSummaries(this IEndpointRouteBuilder fhir)
     {
         fhir.MapPost("/Composition/{id}/$sign", SignAsync).WithName("composition-sign");

@@ -15,6 +15,8 @@ public abstract class MedicationListBehaviour(SamjournalHost host) : MedicationT
     {
         var office = await OrganisationAsync(FjordvikLegekontor);
         var ward = await OrganisationAsync(MedicalWard);
+        // The GP names only themself as prescriber: the organisation comes from their role.
+        var gp = "Practitioner/" + await IdOfAsync($"Practitioner?identifier={HprSystem}|91000501");
         var (patient, encounter) = await AdmittedPatientAsync();
         var prescription = await PostAsync(new MedicationRequest
         {
@@ -22,7 +24,7 @@ public abstract class MedicationListBehaviour(SamjournalHost host) : MedicationT
             Intent = MedicationRequest.MedicationRequestIntent.Order,
             Medication = new CodeableConcept(Atc, "C09AA05", "Ramipril") { Text = "Ramipril" },
             Subject = new ResourceReference("Patient/" + patient),
-            Requester = new ResourceReference(office),
+            Requester = new ResourceReference(gp),
             DosageInstruction = [new Dosage { Text = "5 mg om morgenen" }],
         });
         var statement = Statement(patient, "C09AA05", "Ramipril 5 mg", "5 mg om morgenen");
@@ -46,7 +48,7 @@ public abstract class MedicationListBehaviour(SamjournalHost host) : MedicationT
             sources.Select(s => s.GetExtensionValue<ResourceReference>("record").Reference).Order());
         Assert.Equal(new[] { office, ward }.Order(), sources.Select(s => s.GetExtensionValue<ResourceReference>("organisation").Reference).Order());
         Assert.All(sources, s => Assert.Equal("5 mg om morgenen", s.GetExtensionValue<FhirString>("dosage").Value));
-        Assert.Contains(sources, s => s.GetExtensionValue<ResourceReference>("recorder")?.Reference == office);
+        Assert.Contains(sources, s => s.GetExtensionValue<ResourceReference>("recorder")?.Reference == gp);
         Assert.Single(list.Entry, e => e.Item.Reference == $"MedicationStatement/{other.Id}/_history/1");
     }
 
