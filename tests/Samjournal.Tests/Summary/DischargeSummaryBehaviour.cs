@@ -189,6 +189,22 @@ public abstract class DischargeSummaryBehaviour(SamjournalHost host) : Medicatio
         Assert.Equal(CompositionStatus.Final, (await SignAsync(doctor, draft.Id)).Status);
     }
 
+    [Fact]
+    public async Task Signing_is_refused_for_other_documents_for_staff_without_a_care_relation_and_for_citizens()
+    {
+        var (patient, encounter, _) = await ReconciledAtDischargeAsync();
+        var draft = await PostAsync(Draft(patient, encounter));
+        var note = Draft(patient, encounter);
+        note.Type = new CodeableConcept(Loinc, "11506-3", "Progress note");
+        note = await PostAsync(note);
+        using var doctor = await Host.ClientForAsync("haugen");
+        using var surgeon = await Host.ClientForAsync("berg");
+
+        await AssertRefusedWithoutChangeAsync(() => doctor.PostAsync($"Composition/{note.Id}/$sign", null), HttpStatusCode.UnprocessableEntity, "discharge summaries");
+        await AssertRefusedWithoutChangeAsync(() => surgeon.PostAsync($"Composition/{draft.Id}/$sign", null), HttpStatusCode.Forbidden);
+        await AssertRefusedWithoutChangeAsync(() => doctor.PostAsync("Composition/does-not-exist/$sign", null), HttpStatusCode.NotFound);
+    }
+
     private async Task<(string Patient, string Encounter, string Statement)> ReconciledAtDischargeAsync()
     {
         var (patient, encounter) = await AdmittedPatientAsync();
