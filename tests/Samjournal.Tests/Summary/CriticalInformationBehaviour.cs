@@ -106,7 +106,7 @@ public abstract class CriticalInformationBehaviour(SamjournalHost host) : Medica
     }
 
     [Fact]
-    public async Task A_citizen_reads_their_own_summary_and_unrelated_staff_are_refused()
+    public async Task A_citizen_reads_their_own_summary_and_list_and_unrelated_staff_are_refused()
     {
         using var emma = await Host.ClientForAsync("emma.odegard", "patient/*.rs");
         var self = (await (await emma.GetAsync("Patient")).ExpectAsync<Bundle>(HttpStatusCode.OK)).Entry.Single(e => e.Resource is Patient).Resource.Id;
@@ -120,9 +120,11 @@ public abstract class CriticalInformationBehaviour(SamjournalHost host) : Medica
         var own = await (await emma.GetAsync($"Patient/{self}/$critical-info")).ExpectAsync<Parameters>(HttpStatusCode.OK);
         Assert.Contains(own.Parameter, p => p.Name == "allergy" && ((AllergyIntolerance)p.Resource!).Code.Text == "Plaster");
         Assert.Equal("none", ((Code)own.GetSingleValue<DataType>("protectedAddress")).Value);
+        (await emma.GetAsync($"Patient/{self}/$medication-list")).EnsureSuccessStatusCode();
 
         var (other, _) = await AdmittedPatientAsync();
         await (await emma.GetAsync($"Patient/{other}/$critical-info")).ExpectOutcomeAsync(HttpStatusCode.Forbidden);
+        await (await emma.GetAsync($"Patient/{other}/$medication-list")).ExpectOutcomeAsync(HttpStatusCode.Forbidden);
         using var unrelatedGp = await Host.ClientForAsync("fossum");
         await (await unrelatedGp.GetAsync($"Patient/{other}/$critical-info")).ExpectOutcomeAsync(HttpStatusCode.Forbidden);
         var log = await (await Client.GetAsync($"Patient/{other}/$access-log")).ExpectAsync<Bundle>(HttpStatusCode.OK);
