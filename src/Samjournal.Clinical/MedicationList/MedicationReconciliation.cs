@@ -75,7 +75,7 @@ public sealed class MedicationReconciliation(TimeProvider time)
 
         list.SetExtension(MedicationListCodes.HashExtension, new FhirString(ReconciledMedication.Hash(medications)));
         transaction.Entry.Add(Put(list, null));
-        var provenance = Provenance(list, request, reconciler, encounter, now);
+        var provenance = ReconciliationProvenance.For(list, request, reconciler, encounter, now);
         transaction.Entry.Add(Put(provenance, null));
 
         await repo.ProcessBundleAsync(transaction, baseUrl, strictSearch: true, ct);
@@ -230,44 +230,6 @@ public sealed class MedicationReconciliation(TimeProvider time)
         Medication = (DataType)prescription.Medication.DeepCopy(),
         Dosage = prescription.DosageInstruction.Select(d => (Dosage)d.DeepCopy()).ToList(),
     };
-
-    private static Provenance Provenance(List list, ReconciliationRequest request, CallerPractitioner reconciler, Encounter encounter, DateTimeOffset now)
-    {
-        var provenance = new Provenance
-        {
-            Id = NewId(),
-            Target = [new ResourceReference($"List/{list.Id}/_history/1")],
-            Occurred = new FhirDateTime(now),
-            Recorded = now,
-            Activity = new CodeableConcept(MedicationListCodes.ActivitySystem, MedicationListCodes.ReconciliationActivity, "Legemiddelsamstemming")
-            {
-                Text = $"Legemiddelsamstemming ved {OccasionWords(request.Occasion)}",
-            },
-            Agent =
-            [
-                new Provenance.AgentComponent
-                {
-                    Type = new CodeableConcept("http://terminology.hl7.org/CodeSystem/provenance-participant-type", "author", "Author"),
-                    Who = reconciler.Practitioner,
-                    OnBehalfOf = reconciler.Unit ?? encounter.ServiceProvider,
-                },
-            ],
-        };
-        foreach (var source in request.Sources)
-        {
-            provenance.Entity.Add(new Provenance.EntityComponent
-            {
-                Role = Hl7.Fhir.Model.Provenance.ProvenanceEntityRole.Source,
-                What = source.Record ?? new ResourceReference
-                {
-                    Identifier = new Identifier(source.Coded!.System, source.Coded.Code),
-                    Display = source.Coded.Display ?? source.Coded.Code,
-                },
-            });
-        }
-
-        return provenance;
-    }
 
     public static string OccasionWords(string occasion) => occasion switch
     {

@@ -190,7 +190,7 @@ public abstract class DischargeSummaryBehaviour(SamjournalHost host) : Medicatio
     }
 
     [Fact]
-    public async Task Signing_is_refused_for_other_documents_for_staff_without_a_care_relation_and_for_citizens()
+    public async Task Signing_is_refused_for_other_documents_for_staff_without_a_care_relation_and_for_unknown_ids()
     {
         var (patient, encounter, _) = await ReconciledAtDischargeAsync();
         var draft = await PostAsync(Draft(patient, encounter));
