@@ -71,6 +71,9 @@ internal sealed record FhirInteraction(string Name, string Type, SmartPermission
             case 3 when parts[2] == "$access-log" && parts[0] == "Patient" && get:
                 // The patient's access log is a list of AuditEvents about them.
                 return new("patient-access-log", "AuditEvent", SmartPermission.Read);
+            case 3 when parts[0] == "Patient" && get && parts[2] is "$medication-list" or "$critical-info":
+                // Summaries of the patient's record across types, like $everything.
+                return new(parts[2][1..], "*", SmartPermission.Search);
             case 3 when parts[2] == "$reindex-status" && get:
                 return new("reindex-status", parts[0], SmartPermission.Read);
             case 3 when parts[0] == "Patient" && get && char.IsAsciiLetterUpper(parts[2][0]):

@@ -71,6 +71,13 @@ internal sealed class CapabilityStatementBuilder(TimeProvider time, Auth.AuthOpt
         if (type == "Patient")
         {
             operations.Add(new() { Name = "everything", Definition = EverythingEndpoints.Definition });
+            operations.AddRange(MedicationListEndpoints.PatientOperations);
+            operations.AddRange(SummaryEndpoints.PatientOperations);
+        }
+
+        if (type == "Composition")
+        {
+            operations.AddRange(SummaryEndpoints.CompositionOperations);
         }
 
         return operations;
