@@ -46,7 +46,8 @@ public class FhirOperationException : Exception
     public static FhirOperationException Unprocessable(string message, string? expression = null) =>
         new(HttpStatusCode.UnprocessableEntity, OperationOutcome.IssueType.Processing, message, expression);
 
-    public OperationOutcome ToOutcome()
+    /// <summary>The OperationOutcome the client receives; a refusal with several findings (prescribing checks) lists each as its own issue.</summary>
+    public virtual OperationOutcome ToOutcome()
     {
         var issue = new OperationOutcome.IssueComponent
         {

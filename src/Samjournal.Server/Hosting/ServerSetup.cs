@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Samjournal.Access;
 using Samjournal.Fhir.Storage;
 using Samjournal.Access.Validation;
+using Samjournal.Clinical.Medications;
 using Samjournal.Server.Auth;
 using Samjournal.Server.FhirApi;
 using FhirError = Samjournal.Fhir.Errors.FhirOperationException;
@@ -49,6 +50,7 @@ public static class ServerSetup
             Time = sp.GetRequiredService<TimeProvider>(),
         });
         builder.Services.AddSamjournalRecord(new StoreOptions(provider, connectionString), reindex);
+        builder.Services.AddPrescribingChecks();
         builder.Services.AddSingleton<CapabilityStatementBuilder>();
         builder.Services.AddFhirValidation(warmUpAtStartup: config.GetValue("Fhir:WarmUpValidator", true));
         builder.Services.AddExceptionHandler<FhirErrorHandling>();
