@@ -73,6 +73,11 @@ internal sealed class CapabilityStatementBuilder(TimeProvider time, Auth.AuthOpt
             operations.Add(new() { Name = "everything", Definition = EverythingEndpoints.Definition });
         }
 
+        if (type == "MedicationRequest")
+        {
+            operations.Add(new() { Name = "check-prescription", Definition = MedicationEndpoints.CheckPrescriptionDefinition });
+        }
+
         return operations;
     }
 

@@ -18,6 +18,9 @@ namespace Samjournal.Server.FhirApi;
 /// </summary>
 internal static class MedicationEndpoints
 {
+    /// <summary>Samjournal's own operation; named here for the CapabilityStatement.</summary>
+    public const string CheckPrescriptionDefinition = "https://samjournal.no/fhir/OperationDefinition/MedicationRequest-check-prescription";
+
     private const int MaxProducts = 100;
 
     public static void MapMedicationChecks(this IEndpointRouteBuilder fhir)

@@ -110,6 +110,25 @@ public abstract class CheckPrescriptionBehaviour(SamjournalHost host) : Medicati
         await (await Client.GetAsync("$medication-catalogue")).ExpectOutcomeAsync(HttpStatusCode.BadRequest);
     }
 
+    [Fact]
+    public async Task A_caller_without_access_to_the_patient_is_refused_not_told_there_are_no_findings()
+    {
+        var patient = await PatientAsync();
+        await AllergyAsync(patient, "J01C");
+        using var otherWard = await Host.ClientForAsync("berg");
+
+        var response = await otherWard.PostAsync("MedicationRequest/$check-prescription", FhirClientExtensions.Json(Prescription(patient, "J01CA04", DailyMg(1500))));
+        await response.ExpectOutcomeAsync(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task The_CapabilityStatement_declares_check_prescription_on_MedicationRequest()
+    {
+        var capabilities = await (await Client.GetAsync("metadata")).ExpectAsync<CapabilityStatement>(HttpStatusCode.OK);
+        var medicationRequest = capabilities.Rest.Single().Resource.Single(r => r.Type == "MedicationRequest");
+        Assert.Contains(medicationRequest.Operation, o => o.Name == "check-prescription");
+    }
+
     private static List<(string Code, OperationOutcome.IssueSeverity? Severity, string? ConflictsWith)> Summary(OperationOutcome outcome) =>
         [.. outcome.Issue.Select(i => (i.Details.Coding.Single().Code, i.Severity, i.GetExtensionValue<ResourceReference>(PrescribingOutcome.ConflictUrl)?.Reference))];
 }

@@ -189,8 +189,12 @@ public static class DosageFhir
         var unit = repeat.PeriodUnit;
         if (repeat.DayOfWeek.Any())
         {
-            RequireShape(unit == UnitsOfTime.Wk && period == 1 && frequency == repeat.DayOfWeek.Count() && times.Count <= 1, path,
-                "dayOfWeek goes with period 1 wk, frequency equal to the number of weekdays, and at most one timeOfDay");
+            // Written by us as N per 1 wk; other systems write "once per day, restricted to these
+            // weekdays" (1 per 1 d), which FHIR defines to mean the same. Both are read as weekly.
+            var perWeek = unit == UnitsOfTime.Wk && frequency == repeat.DayOfWeek.Count();
+            var perRestrictedDay = unit == UnitsOfTime.D && frequency == 1;
+            RequireShape(period == 1 && (perWeek || perRestrictedDay) && times.Count <= 1, path,
+                "dayOfWeek goes with period 1 wk and frequency equal to the number of weekdays (or 1 per 1 d), and at most one timeOfDay");
             return Wrap(path, () => new Weekly([.. repeat.DayOfWeek.Select(d => FromFhirDay(d!.Value))], dose, times.Count == 1 ? times[0] : null));
         }
 
