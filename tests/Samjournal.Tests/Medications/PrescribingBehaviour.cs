@@ -40,6 +40,9 @@ public abstract class PrescribingBehaviour(SamjournalHost host) : MedicationTest
             ],
         };
         await AssertRefusedWithoutChangeAsync(() => Client.PostAsync("", FhirClientExtensions.Json(bundle)), HttpStatusCode.UnprocessableEntity, "allergy");
+        var inTransaction = await (await Client.PostAsync("", FhirClientExtensions.Json(bundle))).ExpectOutcomeAsync(HttpStatusCode.UnprocessableEntity);
+        Assert.Equal(OperationOutcome.IssueSeverity.Error, Assert.Single(Findings(inTransaction, FindingCodes.Allergy)).Severity);
+        Assert.Contains("Entry 1", inTransaction.Issue[0].Diagnostics, StringComparison.Ordinal);
 
         // An override must say why.
         var noReason = Prescription(patient, "J01CA04", DailyMg(1500), PrescribingOverride.Extension(FindingCodes.Allergy, "  "));

@@ -59,18 +59,42 @@ public static class PrescribingOutcome
 
 /// <summary>
 /// A prescription refused by the prescribing checks (422): every finding is an issue in the
-/// OperationOutcome, and the message lists the stops so a transaction's error keeps them too.
+/// OperationOutcome, and the message lists the stops so a log or a plain-text client sees them too.
+/// Inside a transaction the issues stay, each prefixed with the entry that failed.
 /// </summary>
-public sealed class PrescribingStopException(IReadOnlyList<PrescribingFinding> findings)
-    : FhirOperationException(
-        HttpStatusCode.UnprocessableEntity,
-        OperationOutcome.IssueType.BusinessRule,
-        "The prescribing checks stopped this prescription: "
-            + string.Join(" ", findings.Where(f => f.Blocks).Select(f => $"[{f.Code}{(f.ConflictsWith is null ? "" : " " + f.ConflictsWith)}] {f.English}"))
-            + $" To go ahead, add the extension {PrescribingOverride.Url} with the finding code and a reason for each stop.",
-        "MedicationRequest")
+public sealed class PrescribingStopException : FhirOperationException
 {
-    public IReadOnlyList<PrescribingFinding> Findings { get; } = findings;
+    private readonly string _context;
 
-    public override OperationOutcome ToOutcome() => PrescribingOutcome.From(Findings);
+    public PrescribingStopException(IReadOnlyList<PrescribingFinding> findings)
+        : this(findings, "")
+    {
+    }
+
+    private PrescribingStopException(IReadOnlyList<PrescribingFinding> findings, string context)
+        : base(HttpStatusCode.UnprocessableEntity, OperationOutcome.IssueType.BusinessRule, context + Describe(findings), "MedicationRequest")
+    {
+        Findings = findings;
+        _context = context;
+    }
+
+    public IReadOnlyList<PrescribingFinding> Findings { get; }
+
+    public override FhirOperationException InContext(string prefix) => new PrescribingStopException(Findings, prefix + _context);
+
+    public override OperationOutcome ToOutcome()
+    {
+        var outcome = PrescribingOutcome.From(Findings);
+        foreach (var issue in outcome.Issue)
+        {
+            issue.Diagnostics = _context + issue.Diagnostics;
+        }
+
+        return outcome;
+    }
+
+    private static string Describe(IReadOnlyList<PrescribingFinding> findings) =>
+        "The prescribing checks stopped this prescription: "
+        + string.Join(" ", findings.Where(f => f.Blocks).Select(f => $"[{f.Code}{(f.ConflictsWith is null ? "" : " " + f.ConflictsWith)}] {f.English}"))
+        + $" To go ahead, add the extension {PrescribingOverride.Url} with the finding code and a reason for each stop.";
 }
