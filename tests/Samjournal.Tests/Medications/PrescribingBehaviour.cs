@@ -118,6 +118,35 @@ public abstract class PrescribingBehaviour(SamjournalHost host) : MedicationTest
     }
 
     [Fact]
+    public async Task What_the_patient_uses_by_a_statement_counts_as_the_other_side_of_an_interaction()
+    {
+        var patient = await PatientAsync();
+        var statement = new MedicationStatement
+        {
+            Status = MedicationStatement.MedicationStatusCodes.Active,
+            Medication = new CodeableConcept("http://www.whocc.no/atc", "B01AA03"),
+            Subject = new ResourceReference("Patient/" + patient),
+        };
+        var used = await (await Client.PostAsync("MedicationStatement", FhirClientExtensions.Json(statement))).ExpectAsync<MedicationStatement>(HttpStatusCode.Created);
+
+        var refused = await (await PostAsync(Prescription(patient, "M01AE02", DailyMg(500)))).ExpectOutcomeAsync(HttpStatusCode.UnprocessableEntity);
+        Assert.Equal([(OperationOutcome.IssueSeverity.Error, $"MedicationStatement/{used.Id}")], Findings(refused, FindingCodes.Interaction));
+        Assert.Empty(Findings(refused, FindingCodes.DuplicateSubstance));
+    }
+
+    [Fact]
+    public async Task An_allergy_coded_with_a_SNOMED_CT_substance_stops_too()
+    {
+        var patient = await PatientAsync();
+        var penicillin = Allergy(patient, "J01C");
+        penicillin.Code = new CodeableConcept("http://snomed.info/sct", "373270004", "Penicillin -class of antibiotic- (substance)");
+        var allergy = await (await Client.PostAsync("AllergyIntolerance", FhirClientExtensions.Json(penicillin))).ExpectAsync<AllergyIntolerance>(HttpStatusCode.Created);
+
+        var refused = await (await PostAsync(Prescription(patient, "J01CE02", DailyMg(2640)))).ExpectOutcomeAsync(HttpStatusCode.UnprocessableEntity);
+        Assert.Equal([(OperationOutcome.IssueSeverity.Error, $"AllergyIntolerance/{allergy.Id}")], Findings(refused, FindingCodes.Allergy));
+    }
+
+    [Fact]
     public async Task Ending_a_prescription_is_never_refused()
     {
         var patient = await PatientAsync();
