@@ -24,6 +24,15 @@ public sealed class DosageFhirTests
     }
 
     [Fact]
+    public void Clock_times_without_a_frequency_are_read_as_daily_fixed_times()
+    {
+        var repeat = new Timing.RepeatComponent { TimeOfDay = ["08:00:00", "20:00:00"] };
+        var fixedTimes = Assert.IsType<FixedTimes>(Assert.Single(DosageFhir.FromFhir([Dosage(repeat, 500)]).Steps).Schedule);
+        Assert.Equal([new TimeOnly(8, 0), new TimeOnly(20, 0)], fixedTimes.Doses.Select(d => d.Time));
+        Assert.Equal(DoseAmount.Mg(1000), DoseArithmetic.PeakPerDay(fixedTimes));
+    }
+
+    [Fact]
     public void Shapes_that_cannot_be_read_safely_are_refused_with_the_element_named()
     {
         var twicePerWeekWithoutDays = Dosage(new Timing.RepeatComponent { Frequency = 2, Period = 1, PeriodUnit = Timing.UnitsOfTime.Wk });

@@ -200,8 +200,9 @@ public static class DosageFhir
 
         if (times.Count > 0)
         {
-            RequireShape(unit is null or UnitsOfTime.D && period == 1 && frequency == times.Count, path,
-                "timeOfDay goes with period 1 d (or none) and frequency equal to the number of times");
+            // Many systems send timeOfDay alone; a frequency, when given, must agree with it.
+            RequireShape(unit is null or UnitsOfTime.D && period == 1 && (repeat.Frequency is null || frequency == times.Count), path,
+                "timeOfDay goes with period 1 d (or none) and frequency equal to the number of times (or none)");
             return Wrap(path, () => new FixedTimes([.. times.Select(t => new TimedDose(t, dose))]));
         }
 
