@@ -82,11 +82,25 @@ public abstract class CheckPrescriptionBehaviour(SamjournalHost host) : Medicati
 
         var uncoded = Prescription(patient, "N02BE01", DailyMg(1000));
         uncoded.Medication = new CodeableConcept { Text = "Paracet" };
-        await AssertRefusedWithoutChangeAsync(() => PostAsync(uncoded), HttpStatusCode.UnprocessableEntity, "no ATC code");
+        Assert.Contains("no ATC code", (await CheckAsync(uncoded, HttpStatusCode.UnprocessableEntity)).Issue[0].Diagnostics, StringComparison.Ordinal);
 
         Assert.Contains("subject", (await CheckAsync(noPatient, HttpStatusCode.UnprocessableEntity)).Issue[0].Diagnostics, StringComparison.Ordinal);
         Assert.Contains("MedicationRequest", (await CheckAsync(NewPatient(), HttpStatusCode.BadRequest)).Issue[0].Diagnostics, StringComparison.Ordinal);
         await CheckAsync(Prescription("does-not-exist", "N02BE01", DailyMg(1000)), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task A_prescription_coded_only_outside_ATC_is_stored_unchecked_and_the_operation_says_it_cannot_check_it()
+    {
+        // Imported records (Synthea, other countries' systems) name drugs in RxNorm; refusing them
+        // would stop the import, and this catalogue cannot check them.
+        var patient = await PatientAsync();
+        await AllergyAsync(patient, "J01C");
+        var rxNorm = Prescription(patient, "J01CA04", DailyMg(1500));
+        rxNorm.Medication = new CodeableConcept("http://www.nlm.nih.gov/research/umls/rxnorm", "308182", "Amoxicillin 250 MG Oral Capsule");
+
+        await PrescribeAsync(rxNorm);
+        Assert.Contains("no ATC code", (await CheckAsync(rxNorm, HttpStatusCode.UnprocessableEntity)).Issue[0].Diagnostics, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -9,7 +9,9 @@ namespace Samjournal.Clinical.Medications.Checks;
 /// it is saved, by every path: REST create and update, transactions, imports. A stop without an
 /// override refuses the write (422, every finding listed); an overridden stop is saved with its
 /// override in the resource and leaves its own audit record, naming who overrode what and why.
-/// Ending a prescription (stopped, completed, cancelled, entered in error) is never refused.
+/// Ending a prescription (stopped, completed, cancelled, entered in error) is never refused. A
+/// prescription coded only outside ATC (an imported record in RxNorm) cannot be checked here and
+/// is stored unchecked; <c>$check-prescription</c> refuses it as uncheckable.
 /// MedicationStatements are not checked: they record what the patient actually uses, and refusing
 /// to record that would make the medication list wrong; they take part as the other side of an
 /// interaction.
@@ -26,7 +28,11 @@ public sealed class PrescribingCheckHook(MedicationCatalogue catalogue) : IWrite
         }
 
         var source = new TransactionRecordSource(transaction);
-        var prescription = await Prescription.ReadAsync(request, catalogue, source, ct);
+        if (await Prescription.ReadIfCodedAsync(request, catalogue, source, ct) is not { } prescription)
+        {
+            return;
+        }
+
         var reference = $"MedicationRequest/{write.Id}";
         var record = await MedicationRecord.LoadAsync(source, prescription.PatientId, reference, ct);
         var findings = PrescribingChecks.Run(prescription, record, catalogue);

@@ -19,13 +19,31 @@ public sealed partial record Prescription(
     string? DosageProblem,
     IReadOnlyList<PrescribingOverride> Overrides)
 {
-    /// <summary>Reads a MedicationRequest. Refuses (422, naming the element) one that names no
-    /// patient, or a drug the catalogue does not know: what cannot be checked is not let through.</summary>
+    /// <summary>Reads a MedicationRequest for <c>$check-prescription</c>. Refuses (422, naming the
+    /// element) one that names no patient, no ATC code, or a drug the catalogue does not know.</summary>
     public static async Task<Prescription> ReadAsync(MedicationRequest request, MedicationCatalogue catalogue, IMedicationRecordSource record, CancellationToken ct)
+    {
+        var concept = await MedicationCodes.ConceptOfAsync(request.Medication, request, id => record.ReadAsync("Medication", id, ct));
+        return Read(request, concept, catalogue);
+    }
+
+    /// <summary>
+    /// Reads a MedicationRequest being written. One that names its drug only in another code system
+    /// (RxNorm in an imported record, SNOMED CT) cannot be checked against this catalogue and is
+    /// left to pass (null): refusing it would stop imports of other systems' records. One that
+    /// names an ATC code or a catalogue product is read as strictly as by <see cref="ReadAsync"/>.
+    /// </summary>
+    public static async Task<Prescription?> ReadIfCodedAsync(MedicationRequest request, MedicationCatalogue catalogue, IMedicationRecordSource record, CancellationToken ct)
+    {
+        var concept = await MedicationCodes.ConceptOfAsync(request.Medication, request, id => record.ReadAsync("Medication", id, ct));
+        var coded = concept?.Coding.Any(c => c.System is AtcCode.System or MedicationCodes.ProductSystem) == true;
+        return coded ? Read(request, concept, catalogue) : null;
+    }
+
+    private static Prescription Read(MedicationRequest request, CodeableConcept? concept, MedicationCatalogue catalogue)
     {
         var patientId = PatientIdOf(request.Subject)
             ?? throw FhirError.Unprocessable("A prescription must name its patient: MedicationRequest.subject references Patient/{id}.", "MedicationRequest.subject");
-        var concept = await MedicationCodes.ConceptOfAsync(request.Medication, request, id => record.ReadAsync("Medication", id, ct));
         var (atc, product) = Drug(concept, catalogue);
         DosageRegimen? dosage = null;
         string? problem = null;
