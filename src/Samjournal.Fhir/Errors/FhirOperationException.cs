@@ -46,7 +46,12 @@ public class FhirOperationException : Exception
     public static FhirOperationException Unprocessable(string message, string? expression = null) =>
         new(HttpStatusCode.UnprocessableEntity, OperationOutcome.IssueType.Processing, message, expression);
 
-    public OperationOutcome ToOutcome()
+    /// <summary>The same refusal, its message prefixed with where it happened (a transaction's
+    /// entry); a refusal with several issues keeps them.</summary>
+    public virtual FhirOperationException InContext(string prefix) => new(Status, Code, prefix + Message, Expression);
+
+    /// <summary>The OperationOutcome the client receives; a refusal with several findings (prescribing checks) lists each as its own issue.</summary>
+    public virtual OperationOutcome ToOutcome()
     {
         var issue = new OperationOutcome.IssueComponent
         {

@@ -43,7 +43,7 @@ internal sealed class BundleProcessor(FhirEngine engine, RequestContext request,
             }
             catch (FhirOperationException e)
             {
-                throw new FhirOperationException(e.Status, e.Code, $"Entry {entry.Index} ({entry.Method} {entry.Url}) failed, so the whole transaction was rolled back: {e.Message}", e.Expression);
+                throw e.InContext($"Entry {entry.Index} ({entry.Method} {entry.Url}) failed, so the whole transaction was rolled back: ");
             }
         }
 

@@ -31,6 +31,9 @@ internal sealed record FhirInteraction(string Name, string Type, SmartPermission
                 return Bundle;
             case 1 when parts[0] == "metadata" && get:
                 return Public;
+            case 1 when parts[0] == "$medication-catalogue" && get:
+                // The catalogue holds no patient data; any token that may search medications may read it.
+                return new("medication-catalogue", "Medication", SmartPermission.Search);
             case 1 when parts[0].StartsWith('$'):
                 // System-level operations ($verify-audit-trail): only a wildcard grant of everything.
                 return Unknown();
@@ -51,6 +54,9 @@ internal sealed record FhirInteraction(string Name, string Type, SmartPermission
                 return new("history-type", parts[0], SmartPermission.Search);
             case 2 when parts[1] == "$validate" && post:
                 return new("validate", parts[0], SmartPermission.Read);
+            case 2 when parts[1] == "$check-prescription" && parts[0] == "MedicationRequest" && post:
+                // Reads the patient's allergies and medication list, as $everything reads a record.
+                return new("check-prescription", "*", SmartPermission.Search);
             case 2 when parts[1] == "$everything" && parts[0] == "Patient":
                 return new("everything", "*", SmartPermission.Search);
             case 2:

@@ -80,6 +80,11 @@ internal sealed class CapabilityStatementBuilder(TimeProvider time, Auth.AuthOpt
             operations.AddRange(SummaryEndpoints.CompositionOperations);
         }
 
+        if (type == "MedicationRequest")
+        {
+            operations.Add(new() { Name = "check-prescription", Definition = MedicationEndpoints.CheckPrescriptionDefinition });
+        }
+
         return operations;
     }
 

@@ -45,6 +45,7 @@ internal static class FhirEndpoints
         fhir.MapAuditTrail();
         fhir.MapMedicationList();
         fhir.MapSummaries();
+        fhir.MapMedicationChecks();
     }
 
     private static async Task Read(HttpContext http, ScopedRepository repo, string type, string id)

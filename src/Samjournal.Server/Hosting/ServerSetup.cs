@@ -3,6 +3,7 @@ using Samjournal.Access;
 using Samjournal.Fhir.Storage;
 using Samjournal.Access.Validation;
 using Samjournal.Clinical.MedicationList;
+using Samjournal.Clinical.Medications;
 using Samjournal.Server.Auth;
 using Samjournal.Server.FhirApi;
 using FhirError = Samjournal.Fhir.Errors.FhirOperationException;
@@ -51,6 +52,7 @@ public static class ServerSetup
         });
         builder.Services.AddSamjournalRecord(new StoreOptions(provider, connectionString), reindex);
         builder.Services.AddMedicationList();
+        builder.Services.AddPrescribingChecks();
         builder.Services.AddSingleton<CapabilityStatementBuilder>();
         builder.Services.AddFhirValidation(warmUpAtStartup: config.GetValue("Fhir:WarmUpValidator", true));
         builder.Services.AddExceptionHandler<FhirErrorHandling>();

@@ -44,7 +44,7 @@ public abstract class EverythingBehaviour(SamjournalHost host) : RestTestBase(ho
     {
         var organization = await PostAsync(new Organization { Name = "Fjordby legekontor " + Unique()[..6] });
         var practitioner = await PostAsync(new Practitioner { Name = [new HumanName { Family = "Lege", Given = ["Lise"] }] });
-        var medication = await PostAsync(new Medication { Code = new CodeableConcept("urn:test:atc", "N02BE01", "Paracetamol") });
+        var medication = await PostAsync(new Medication { Code = new CodeableConcept("http://www.whocc.no/atc", "N02BE01", "Paracetamol") });
         await PostAsync(new Location { Name = "Not referred to " + Unique()[..6] });
 
         var patient = NewPatient();
