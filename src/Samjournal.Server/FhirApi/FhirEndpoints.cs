@@ -43,6 +43,7 @@ internal static class FhirEndpoints
         fhir.MapGet("/Patient/{id}/{type:regex(^[A-Z][A-Za-z]+$)}", SearchEndpoints.GetInPatientCompartment).WithName("search-compartment");
         fhir.MapPatientEverything();
         fhir.MapAuditTrail();
+        fhir.MapWorkItems();
     }
 
     private static async Task Read(HttpContext http, ScopedRepository repo, string type, string id)

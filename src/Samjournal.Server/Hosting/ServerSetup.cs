@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Samjournal.Access;
 using Samjournal.Fhir.Storage;
 using Samjournal.Access.Validation;
@@ -33,7 +34,8 @@ public static class ServerSetup
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore.Routing", LogLevel.Warning);
 
-        builder.Services.AddSingleton(TimeProvider.System);
+        // TryAdd: a test host registers a FakeTimeProvider first and moves the clock itself.
+        builder.Services.TryAddSingleton(TimeProvider.System);
         // Search:ReindexBatchSize and Search:ReindexBatchPauseMs pace the background reindex of
         // custom SearchParameters (tests use small batches so a job spans several).
         var reindex = new Samjournal.Fhir.Reindexing.ReindexOptions(
@@ -49,6 +51,8 @@ public static class ServerSetup
             Time = sp.GetRequiredService<TimeProvider>(),
         });
         builder.Services.AddSamjournalRecord(new StoreOptions(provider, connectionString), reindex);
+        // Work items: routes (WorkItems:Routes), result sign-off, escalation; refuses to start with a gap.
+        Samjournal.Clinical.WorkItems.WorkItemServices.AddWorkItems(builder.Services, config);
         builder.Services.AddSingleton<CapabilityStatementBuilder>();
         builder.Services.AddFhirValidation(warmUpAtStartup: config.GetValue("Fhir:WarmUpValidator", true));
         builder.Services.AddExceptionHandler<FhirErrorHandling>();
