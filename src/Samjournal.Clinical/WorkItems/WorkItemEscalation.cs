@@ -90,9 +90,9 @@ public sealed partial class WorkItemEscalation(RecordAccess records, WorkItemRou
     private void Escalate(FhirTask task, ResourceReference owner, string level, DateTimeOffset deadline, DateTimeOffset now)
     {
         var type = WorkItemTasks.TypeOf(task)!;
-        var unitNumber = WorkItemTasks.Reference(task, WorkItemTasks.QueueUrl)?.Identifier?.Value;
-        var route = unitNumber is null ? null : routes.Find(type, unitNumber);
-        var from = task.Owner?.Display ?? task.Owner?.Reference ?? "ingen";
+        var queue = WorkItemTasks.Reference(task, WorkItemTasks.QueueUrl);
+        var route = queue?.Identifier?.Value is { } unitNumber ? routes.Find(type, unitNumber) : null;
+        var from = task.Owner?.Display ?? (queue is not null && SameParty(queue, task.Owner) ? queue.Display : null) ?? task.Owner?.Reference ?? "ingen";
         var to = owner.Display ?? owner.Reference ?? owner.Identifier?.Value;
         var why = level == WorkItemTasks.EscalatedToResponsible ? "ansvarlig for køen" : "neste nivå";
         task.Note.Add(new Annotation
