@@ -34,6 +34,16 @@ internal sealed class ResultSignOff(ResultRecipients recipients, CriticalRanges 
         }
 
         var focus = $"{write.Type}/{write.Id}";
+        if (result is DiagnosticReport report)
+        {
+            await HandOverToReportAsync(report, focus, transaction, ct);
+        }
+        else if ((await transaction.SearchAsync("DiagnosticReport", "result=" + focus, 20, ct)).Any(r => ResultStatus(r) is not null))
+        {
+            // A signed-off report carries this value: it is signed there, not twice.
+            return;
+        }
+
         var existing = (await transaction.SearchAsync("Task", $"focus={focus}&code={WorkItemTypes.System}|{WorkItemTypes.ResultSignOff}", 100, ct))
             .OfType<FhirTask>().ToList();
         if (existing.Any(WorkItemTasks.IsOpen))
@@ -75,6 +85,24 @@ internal sealed class ResultSignOff(ResultRecipients recipients, CriticalRanges 
         }
 
         await transaction.CreateAsync(task, ct);
+    }
+
+    /// <summary>The values of a report are signed with the report: their own open sign-offs are
+    /// cancelled with a note that points to the report.</summary>
+    private static async System.Threading.Tasks.Task HandOverToReportAsync(DiagnosticReport report, string focus, IWriteTransaction transaction, CancellationToken ct)
+    {
+        foreach (var member in report.Result.Select(WorkItemTasks.Literal).OfType<string>().Where(m => m.StartsWith("Observation/", StringComparison.Ordinal)))
+        {
+            var open = (await transaction.SearchAsync("Task", $"focus={member}&code={WorkItemTypes.System}|{WorkItemTypes.ResultSignOff}", 20, ct))
+                .OfType<FhirTask>().Where(WorkItemTasks.IsOpen);
+            foreach (var task in open)
+            {
+                task.Status = FhirTask.TaskStatus.Cancelled;
+                task.StatusReason = new CodeableConcept { Text = "Kvitteres i svarrapporten" };
+                task.Note.Add(new Annotation { Text = $"Verdien kvitteres i svarrapporten {focus}.", Author = new FhirString("Samjournal") });
+                await transaction.UpdateAsync(task, ct);
+            }
+        }
     }
 
     /// <summary>The result's status when it is a result that needs signing, else null.</summary>

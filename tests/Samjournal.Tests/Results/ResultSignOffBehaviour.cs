@@ -87,6 +87,33 @@ public abstract class ResultSignOffBehaviour(SamjournalHost host, FakeTimeProvid
     }
 
     [Fact]
+    public async Task The_values_of_a_final_report_are_signed_with_the_report_not_one_by_one()
+    {
+        var patient = await CreateAsync(NewPatient());
+        var order = await OrderAsync(patient.Id, await PractitionerAsync("9100101"));
+        var value = await PostAsync(Potassium(patient.Id, 4.3m, order));
+        Assert.True(WorkItemTasks.IsOpen(Assert.Single(await SignOffsOfAsync($"Observation/{value.Id}"))));
+
+        var report = await PostAsync(new DiagnosticReport
+        {
+            Status = DiagnosticReport.DiagnosticReportStatus.Final,
+            Code = new CodeableConcept("http://loinc.org", "24320-4", "Elektrolytter"),
+            Subject = new ResourceReference("Patient/" + patient.Id),
+            BasedOn = [new ResourceReference("ServiceRequest/" + order.Id)],
+            Result = [new ResourceReference("Observation/" + value.Id)],
+        });
+
+        var handedOver = Assert.Single(await SignOffsOfAsync($"Observation/{value.Id}"));
+        Assert.Equal(FhirTask.TaskStatus.Cancelled, handedOver.Status);
+        Assert.Contains(handedOver.Note, n => n.Text.Contains($"DiagnosticReport/{report.Id}", StringComparison.Ordinal));
+        Assert.True(WorkItemTasks.IsOpen(Assert.Single(await SignOffsOfAsync($"DiagnosticReport/{report.Id}"))));
+
+        // The value sent again after the report: the report's sign-off covers it.
+        await (await Client.PutAsync($"Observation/{value.Id}", FhirClientExtensions.Json(value))).ExpectAsync<Observation>(HttpStatusCode.OK);
+        Assert.Single(await SignOffsOfAsync($"Observation/{value.Id}"));
+    }
+
+    [Fact]
     public async Task An_amended_result_reopens_a_signed_sign_off_once()
     {
         var patient = await CreateAsync(NewPatient());

@@ -46,6 +46,11 @@ public abstract class EscalationBehaviour(SamjournalHost host, FakeTimeProvider 
         // Who had it when: one version per owner.
         var history = await (await Client.GetAsync($"Task/{created.Id}/_history")).ExpectAsync<Bundle>(HttpStatusCode.OK);
         Assert.Equal([lie, haugen, unit], history.Entry.Select(e => ((FhirTask)e.Resource).Owner.Reference));
+
+        // Each move is in the patient's access log as the worker's own write.
+        var log = await (await Client.GetAsync($"Patient/{patient.Id}/$access-log")).ExpectAsync<Bundle>(HttpStatusCode.OK);
+        Assert.Equal(2, log.Entry.Select(e => (AuditEvent)e.Resource)
+            .Count(a => a.Agent[0].Name == WorkItemEscalation.WorkerName && a.Subtype.Any(s => s.Code == "update")));
     }
 
     [Fact]
