@@ -46,7 +46,7 @@ public static class WorkItemConfiguration
             c.Key, Number(c, "Low"), Number(c, "High"))).ToList());
 
     public static TimeSpan EscalationInterval(IConfiguration config) =>
-        TimeSpan.FromSeconds(config.GetValue("WorkItems:EscalationIntervalSeconds", 60.0));
+        TimeSpan.FromSeconds(config.GetValue("WorkItems:EscalationIntervalSeconds", 300.0));
 
     private static IReadOnlyDictionary<string, TimeSpan> Durations(IConfigurationSection section) =>
         section.GetChildren().ToDictionary(

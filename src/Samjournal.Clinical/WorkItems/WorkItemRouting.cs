@@ -30,7 +30,8 @@ internal sealed class WorkItemRouting(WorkItemRoutes routes, TimeProvider time) 
 
         var unit = WorkItemTasks.Reference(task, WorkItemTasks.QueueUrl) ?? await UnitOfAsync(task, type, directory, transaction, ct)
             ?? throw FhirOperationException.Unprocessable(
-                $"A work item ({WorkItemTypes.Display(type)}) needs a receiving unit: set Task.owner to the unit's Organization or a PractitionerRole at it.", "Task.owner");
+                $"A work item ({WorkItemTypes.Display(type)}) needs a receiving unit with a route: name it as Task.owner (the unit's Organization, a PractitionerRole at it, or a person with a role there), Task.restriction.recipient, or through Task.encounter.",
+                "Task.owner");
         var number = await directory.OrganisationNumberAsync(unit, transaction.ReadAsync, ct)
             ?? throw FhirOperationException.Unprocessable(
                 $"{unit.Reference ?? unit.Display} has no organisation number ({WorkItemTasks.OrganisationNumberSystem}), so no work-item route can name it.", "Task.owner");
