@@ -122,6 +122,22 @@ public abstract class RoutingBehaviour(SamjournalHost host, FakeTimeProvider tim
     }
 
     [Fact]
+    public async Task A_patch_that_removes_the_owner_and_the_deadline_does_not_make_the_item_unowned()
+    {
+        var patient = await CreateAsync(NewPatient());
+        var created = await PostAsync(WorkItem(WorkItemTypes.MessageToRead, patient.Id, await OrganisationAsync("310900605")));
+        var patch = new HttpRequestMessage(HttpMethod.Patch, $"Task/{created.Id}")
+        {
+            Content = FhirClientExtensions.Json("""[{"op":"remove","path":"/owner"},{"op":"remove","path":"/restriction"}]""", "application/json-patch+json"),
+        };
+
+        var patched = await (await Client.SendAsync(patch)).ExpectAsync<FhirTask>(HttpStatusCode.OK);
+
+        Assert.Equal(created.Owner.Reference, patched.Owner.Reference);
+        Assert.Equal(DeadlineOf(created), DeadlineOf(patched));
+    }
+
+    [Fact]
     public async Task An_emergency_access_review_gets_its_route_deadline_and_responsible_unit_leader()
     {
         var patient = await CreateAsync(NewPatient());
