@@ -15,7 +15,9 @@ namespace Samjournal.Clinical.Results;
 /// the orderer, their cover, or the unit's queue (<see cref="ResultRecipients"/>). A critical result
 /// gets priority stat (so the route's short deadline) and the tag <see cref="FlagSystem"/>|<see cref="CriticalFlag"/>.
 /// Writing the same result again adds nothing while its sign-off is open or signed; an amended or
-/// corrected result whose sign-off was closed gets a new open sign-off saying so.
+/// corrected result whose sign-off was closed gets a new open sign-off saying so. A result
+/// withdrawn (entered-in-error, cancelled) and the values a final report takes over have their
+/// open sign-offs cancelled, with a note saying why.
 /// </summary>
 internal sealed class ResultSignOff(ResultRecipients recipients, CriticalRanges critical) : IWriteHook
 {
@@ -28,12 +30,23 @@ internal sealed class ResultSignOff(ResultRecipients recipients, CriticalRanges 
 
     public async ValueTask AfterWriteAsync(WriteContext write, IWriteTransaction transaction, CancellationToken ct)
     {
-        if (write.Method == VersionMethod.Delete || write.Resource is not { } result || ResultStatus(result) is not { } status)
+        if (write.Method == VersionMethod.Delete || write.Resource is not { } result)
         {
             return;
         }
 
         var focus = $"{write.Type}/{write.Id}";
+        if (IsWithdrawn(result))
+        {
+            await CancelOpenSignOffsAsync(focus, "Svaret er trukket tilbake: ingen kvittering.", transaction, ct);
+            return;
+        }
+
+        if (ResultStatus(result) is not { } status)
+        {
+            return;
+        }
+
         if (result is DiagnosticReport report)
         {
             await HandOverToReportAsync(report, focus, transaction, ct);
@@ -93,17 +106,30 @@ internal sealed class ResultSignOff(ResultRecipients recipients, CriticalRanges 
     {
         foreach (var member in report.Result.Select(WorkItemTasks.Literal).OfType<string>().Where(m => m.StartsWith("Observation/", StringComparison.Ordinal)))
         {
-            var open = (await transaction.SearchAsync("Task", $"focus={member}&code={WorkItemTypes.System}|{WorkItemTypes.ResultSignOff}", 20, ct))
-                .OfType<FhirTask>().Where(WorkItemTasks.IsOpen);
-            foreach (var task in open)
-            {
-                task.Status = FhirTask.TaskStatus.Cancelled;
-                task.StatusReason = new CodeableConcept { Text = "Kvitteres i svarrapporten" };
-                task.Note.Add(new Annotation { Text = $"Verdien kvitteres i svarrapporten {focus}.", Author = new FhirString("Samjournal") });
-                await transaction.UpdateAsync(task, ct);
-            }
+            await CancelOpenSignOffsAsync(member, $"Verdien kvitteres i svarrapporten {focus}.", transaction, ct);
         }
     }
+
+    private static async System.Threading.Tasks.Task CancelOpenSignOffsAsync(string result, string why, IWriteTransaction transaction, CancellationToken ct)
+    {
+        var open = (await transaction.SearchAsync("Task", $"focus={result}&code={WorkItemTypes.System}|{WorkItemTypes.ResultSignOff}", 20, ct))
+            .OfType<FhirTask>().Where(WorkItemTasks.IsOpen);
+        foreach (var task in open)
+        {
+            task.Status = FhirTask.TaskStatus.Cancelled;
+            task.StatusReason = new CodeableConcept { Text = why };
+            task.Note.Add(new Annotation { Text = why, Author = new FhirString("Samjournal") });
+            await transaction.UpdateAsync(task, ct);
+        }
+    }
+
+    /// <summary>A result withdrawn as entered in error or cancelled: there is nothing left to sign.</summary>
+    private static bool IsWithdrawn(Resource resource) => resource switch
+    {
+        DiagnosticReport r => r.Status is DiagnosticReport.DiagnosticReportStatus.EnteredInError or DiagnosticReport.DiagnosticReportStatus.Cancelled,
+        Observation o => o.Status is ObservationStatus.EnteredInError or ObservationStatus.Cancelled,
+        _ => false,
+    };
 
     /// <summary>The result's status when it is a result that needs signing, else null.</summary>
     private static string? ResultStatus(Resource resource) => resource switch

@@ -114,6 +114,20 @@ public abstract class ResultSignOffBehaviour(SamjournalHost host, FakeTimeProvid
     }
 
     [Fact]
+    public async Task A_result_withdrawn_as_entered_in_error_closes_its_open_sign_off()
+    {
+        var patient = await CreateAsync(NewPatient());
+        var result = await PostAsync(Potassium(patient.Id, 4.1m, await OrderAsync(patient.Id, await PractitionerAsync("9100101"))));
+
+        result.Status = ObservationStatus.EnteredInError;
+        await (await Client.PutAsync($"Observation/{result.Id}", FhirClientExtensions.Json(result))).ExpectAsync<Observation>(HttpStatusCode.OK);
+
+        var task = Assert.Single(await SignOffsOfAsync($"Observation/{result.Id}"));
+        Assert.Equal(FhirTask.TaskStatus.Cancelled, task.Status);
+        Assert.Contains(task.Note, n => n.Text.Contains("trukket tilbake", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task An_amended_result_reopens_a_signed_sign_off_once()
     {
         var patient = await CreateAsync(NewPatient());
