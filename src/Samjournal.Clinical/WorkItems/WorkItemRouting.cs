@@ -22,6 +22,12 @@ internal sealed class WorkItemRouting(WorkItemRoutes routes, TimeProvider time) 
             return;
         }
 
+        if (IsRouted(task, type))
+        {
+            // Already carries its routing (an escalation, a signing, a reaction's update): nothing to look up.
+            return;
+        }
+
         var directory = new WorkItemDirectory((t, q, c) => transaction.SearchAsync(t, q, 5, c));
         if (write.Method == VersionMethod.Update && await transaction.ReadAsync("Task", write.Id, ct) is FhirTask previous)
         {
@@ -70,6 +76,14 @@ internal sealed class WorkItemRouting(WorkItemRoutes routes, TimeProvider time) 
     }
 
     public ValueTask AfterWriteAsync(WriteContext write, IWriteTransaction transaction, CancellationToken ct) => ValueTask.CompletedTask;
+
+    /// <summary>Owner, deadline, people and a queue whose unit still has a route for this type.</summary>
+    private bool IsRouted(FhirTask task, string type) =>
+        task.Owner is not null && WorkItemTasks.Deadline(task) is not null
+        && WorkItemTasks.Reference(task, WorkItemTasks.ResponsibleUrl) is not null
+        && WorkItemTasks.Reference(task, WorkItemTasks.EscalationTargetUrl) is not null
+        && WorkItemTasks.Reference(task, WorkItemTasks.QueueUrl)?.Identifier is { System: WorkItemTasks.OrganisationNumberSystem, Value: { } number }
+        && routes.Find(type, number) is not null;
 
     /// <summary>A new version that leaves out the owner, the deadline or the routing keeps the
     /// previous version's: replacing a Task must not make it unowned.</summary>
