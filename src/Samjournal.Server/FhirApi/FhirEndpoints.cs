@@ -46,6 +46,7 @@ internal static class FhirEndpoints
         fhir.MapMedicationList();
         fhir.MapSummaries();
         fhir.MapMedicationChecks();
+        fhir.MapWorkItems();
     }
 
     private static async Task Read(HttpContext http, ScopedRepository repo, string type, string id)

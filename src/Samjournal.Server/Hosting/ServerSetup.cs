@@ -1,9 +1,11 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Samjournal.Access;
 using Samjournal.Fhir.Storage;
 using Samjournal.Access.Validation;
 using Samjournal.Clinical.MedicationList;
 using Samjournal.Clinical.Medications;
+using Samjournal.Clinical.WorkItems;
 using Samjournal.Server.Auth;
 using Samjournal.Server.FhirApi;
 using FhirError = Samjournal.Fhir.Errors.FhirOperationException;
@@ -35,7 +37,8 @@ public static class ServerSetup
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore.Routing", LogLevel.Warning);
 
-        builder.Services.AddSingleton(TimeProvider.System);
+        // TryAdd: a test host registers a FakeTimeProvider first and moves the clock itself.
+        builder.Services.TryAddSingleton(TimeProvider.System);
         // Search:ReindexBatchSize and Search:ReindexBatchPauseMs pace the background reindex of
         // custom SearchParameters (tests use small batches so a job spans several).
         var reindex = new Samjournal.Fhir.Reindexing.ReindexOptions(
@@ -53,6 +56,8 @@ public static class ServerSetup
         builder.Services.AddSamjournalRecord(new StoreOptions(provider, connectionString), reindex);
         builder.Services.AddMedicationList();
         builder.Services.AddPrescribingChecks();
+        // Work items: routes (WorkItems:Routes), result sign-off, escalation; refuses to start with a gap.
+        builder.Services.AddWorkItems(config);
         builder.Services.AddSingleton<CapabilityStatementBuilder>();
         builder.Services.AddFhirValidation(warmUpAtStartup: config.GetValue("Fhir:WarmUpValidator", true));
         builder.Services.AddExceptionHandler<FhirErrorHandling>();
