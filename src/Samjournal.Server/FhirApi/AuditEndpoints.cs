@@ -21,36 +21,11 @@ internal static class AuditEndpoints
     public static void MapAuditTrail(this IEndpointRouteBuilder fhir)
     {
         fhir.MapGet("/Patient/{id}/$access-log", AccessLogAsync).WithName("patient-access-log");
-        fhir.MapGet("/AuditEvent", AuditEventSearchAsync).WithName("audit-event-search");
         fhir.MapGet("/$verify-audit-trail", VerifyAsync).WithName("verify-audit-trail");
         fhir.MapPost("/$verify-audit-trail", VerifyAsync).WithName("verify-audit-trail-post");
         fhir.MapPost("/Patient/{id}/$emergency-access", EmergencyAccessAsync).WithName("patient-emergency-access");
         fhir.MapGet("/$emergency-access-reviews", ReviewsAsync).WithName("emergency-access-reviews");
         fhir.MapPost("/Task/{id}/$close-review", CloseReviewAsync).WithName("emergency-access-close-review");
-    }
-
-    /// <summary>
-    /// <c>GET /fhir/AuditEvent?patient=Patient/{id}</c>: the same access log, for FHIR clients that
-    /// look for audit events by search. The audit trail is not a searchable resource store, so the
-    /// patient is required and other parameters are refused rather than ignored.
-    /// </summary>
-    private static Task AuditEventSearchAsync(HttpContext http, ScopedRepository repo)
-    {
-        var unknown = http.Request.Query.Keys.Where(k => k is not ("patient" or "_count" or "before" or "_format")).ToList();
-        if (unknown.Count > 0)
-        {
-            throw FhirError.BadRequest(
-                $"AuditEvent search supports patient, _count and before only; not {string.Join(", ", unknown)}.", unknown[0]);
-        }
-
-        var patient = http.Request.Query["patient"].ToString();
-        var id = patient.StartsWith("Patient/", StringComparison.Ordinal) ? patient["Patient/".Length..] : patient;
-        if (id.Length == 0 || id.Contains('/', StringComparison.Ordinal))
-        {
-            throw FhirError.BadRequest("AuditEvent search needs patient=Patient/{id}: the access log is read one patient's record at a time.", "patient");
-        }
-
-        return AccessLogAsync(http, repo, id);
     }
 
     private static async Task AccessLogAsync(HttpContext http, ScopedRepository repo, string id)

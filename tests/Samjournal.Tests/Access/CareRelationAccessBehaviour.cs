@@ -296,14 +296,6 @@ public abstract class CareRelationAccessBehaviour(SamjournalHost host) : AccessT
         await (await emma.GetAsync($"Patient/{other.Id}/$access-log")).ExpectOutcomeAsync(HttpStatusCode.Forbidden);
         using var nurse = await Host.ClientForAsync("strand");
         await (await nurse.GetAsync($"Patient/{other.Id}/$access-log")).ExpectOutcomeAsync(HttpStatusCode.Forbidden);
-
-        // The same log as an AuditEvent search, under the same rule.
-        var searched = await (await emma.GetAsync($"AuditEvent?patient=Patient/{self}")).ExpectAsync<Bundle>(HttpStatusCode.OK);
-        Assert.NotEmpty(searched.Entry);
-        Assert.All(searched.Entry, e => Assert.IsType<AuditEvent>(e.Resource));
-        await (await emma.GetAsync($"AuditEvent?patient=Patient/{other.Id}")).ExpectOutcomeAsync(HttpStatusCode.Forbidden);
-        await (await emma.GetAsync("AuditEvent")).ExpectOutcomeAsync(HttpStatusCode.BadRequest);
-        await (await emma.GetAsync($"AuditEvent?patient=Patient/{self}&date=2026")).ExpectOutcomeAsync(HttpStatusCode.BadRequest);
     }
 
     private static Parameters EmergencyRequest(string reason, string text)
