@@ -52,16 +52,12 @@ public abstract class CriticalInformationBehaviour(SamjournalHost host) : Medica
             Code = new CodeableConcept("http://loinc.org", "2823-3", "Kalium"),
             Subject = subject,
             Interpretation = [new CodeableConcept("http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation", "HH")],
+            Category = [new CodeableConcept("http://terminology.hl7.org/CodeSystem/observation-category", "laboratory")],
+            Performer = [new ResourceReference(await OrganisationAsync("310900117"))],
         });
-        var signOff = await PostAsync(new Hl7.Fhir.Model.Task
-        {
-            Status = Hl7.Fhir.Model.Task.TaskStatus.Requested,
-            Intent = Hl7.Fhir.Model.Task.TaskIntent.Order,
-            Priority = RequestPriority.Stat,
-            Code = new CodeableConcept("https://samjournal.no/fhir/CodeSystem/task-code", "result-sign-off"),
-            Focus = new ResourceReference("Observation/" + potassium.Id),
-            For = subject,
-        });
+        // The final critical result got its sign-off Task in its own transaction (the unit's queue: no order).
+        var signOff = await FindAsync<Hl7.Fhir.Model.Task>($"Task?focus=Observation/{potassium.Id}&code=https://samjournal.no/fhir/CodeSystem/task-code|result-sign-off");
+        Assert.Equal(RequestPriority.Stat, signOff.Priority);
         using var doctor = await Host.ClientForAsync("haugen");
 
         var summary = await (await doctor.GetAsync($"Patient/{patient}/$critical-info")).ExpectAsync<Parameters>(HttpStatusCode.OK);
