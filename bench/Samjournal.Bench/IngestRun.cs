@@ -46,6 +46,8 @@ internal static class IngestRun
             content.Headers.ContentType = new MediaTypeHeaderValue("application/fhir+json") { CharSet = "utf-8" };
             using var request = new HttpRequestMessage(HttpMethod.Post, $"{baseUrl}/fhir") { Content = content };
             request.Headers.Add("Prefer", "return=minimal");
+            // Loading Synthea is a migration of records from another system (no new sign-off work items).
+            request.Headers.Add("Samjournal-Purpose", "history-import");
             request.Headers.Accept.ParseAdd("application/fhir+json");
             var started = Stopwatch.GetTimestamp();
             HttpStatusCode status;

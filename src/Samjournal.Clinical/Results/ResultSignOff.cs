@@ -42,8 +42,9 @@ internal sealed class ResultSignOff(ResultRecipients recipients, CriticalRanges 
             return;
         }
 
-        if (ResultStatus(result) is not { } status)
+        if (ResultStatus(result) is not { } status || transaction.Author?.Purpose == WriteAuthor.HistoryImport)
         {
+            // Not a result to sign, or one migrated from a system where it was signed.
             return;
         }
 

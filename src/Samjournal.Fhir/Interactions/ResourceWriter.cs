@@ -152,7 +152,7 @@ internal sealed class ResourceWriter(StoreSession session, TimeProvider time, IR
         return await PutAsync(resource, null, ct);
     }
 
-    public WriteAuthor? Author => Request?.Actor is { } a ? new WriteAuthor(a.Kind, a.Subject, a.Name, a.HprNumber, a.Role, a.Organisation, a.Unit) : null;
+    public WriteAuthor? Author => Request?.Actor is { } a ? new WriteAuthor(a.Kind, a.Subject, a.Name, a.HprNumber, a.Role, a.Organisation, a.Unit, a.Purpose) : null;
 
     async Task<Resource?> IWriteTransaction.ReadAsync(string type, string id, CancellationToken ct)
     {

@@ -8,7 +8,12 @@ public sealed record WriteContext(string Type, string Id, VersionMethod Method, 
 
 /// <summary>Who is writing, as the audit record names them; hooks use it to say who did what
 /// (who overrode a prescribing check, who reconciled a list).</summary>
-public sealed record WriteAuthor(string Kind, string Subject, string? Name, string? HprNumber, string? Role, string? Organisation, string? Unit);
+public sealed record WriteAuthor(string Kind, string Subject, string? Name, string? HprNumber, string? Role, string? Organisation, string? Unit, string Purpose)
+{
+    /// <summary>The purpose of a system client migrating records from another system: what it
+    /// brings was acted on there (results signed), so rules that make new work skip it.</summary>
+    public const string HistoryImport = "history-import";
+}
 
 /// <summary>
 /// A rule that runs inside the door, for every write from every path (REST, transactions,

@@ -46,6 +46,18 @@ internal static partial class FhirAccessGate
         }
 
         var caller = SignInClaims.ToCaller(principal);
+        if (http.Request.Headers[HistoryImport.Header].ToString() is { Length: > 0 } purpose)
+        {
+            if (purpose != HistoryImport.Purpose || caller.Kind != CallerKind.System)
+            {
+                await DenyAsync(http, caller, interaction, HttpStatusCode.Forbidden, OperationOutcome.IssueType.Forbidden,
+                    $"{HistoryImport.Header} accepts only '{HistoryImport.Purpose}', and only from a system client migrating records from another system.", "history import refused");
+                return;
+            }
+
+            caller = caller with { Purpose = HistoryImport.Purpose };
+        }
+
         http.User = principal;
         http.Items[RequestCaller.ValidatedItem] = caller;
         if (!interaction.IsBundle && !interaction.AllowedBy(new SmartScopes(caller.Scopes)))

@@ -8,7 +8,7 @@ namespace Samjournal.Tests.MedicationList;
 
 /// <summary>One medication list per patient across organisations: the same drug from the GP's
 /// prescription and the ward's statement is one entry with both as sources.</summary>
-public abstract class MedicationListBehaviour(SamjournalHost host) : MedicationTestBase(host)
+public abstract class MedicationListBehaviour(SamjournalHost host) : MedicationListTestBase(host)
 {
     [Fact]
     public async Task A_drug_known_to_two_organisations_is_on_the_list_once_with_both_sources()

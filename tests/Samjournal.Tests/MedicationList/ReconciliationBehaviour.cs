@@ -11,7 +11,7 @@ namespace Samjournal.Tests.MedicationList;
 /// the resulting list version, in one transaction; a patient always has exactly one current
 /// reconciled list; bad input is refused with a 4xx that names the problem and writes nothing.
 /// </summary>
-public abstract class ReconciliationBehaviour(SamjournalHost host) : MedicationTestBase(host)
+public abstract class ReconciliationBehaviour(SamjournalHost host) : MedicationListTestBase(host)
 {
     [Fact]
     public async Task A_reconciliation_records_who_when_which_sources_and_the_exact_list_version()

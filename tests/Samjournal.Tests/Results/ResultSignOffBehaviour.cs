@@ -53,6 +53,32 @@ public abstract class ResultSignOffBehaviour(SamjournalHost host, FakeTimeProvid
     }
 
     [Fact]
+    public async Task A_history_import_by_a_system_client_makes_no_sign_off_and_only_system_clients_may_declare_one()
+    {
+        var patient = await CreateAsync(NewPatient());
+        var order = await OrderAsync(patient.Id, await PractitionerAsync("9100101"));
+        using var import = new HttpRequestMessage(HttpMethod.Post, "Observation") { Content = FhirClientExtensions.Json(Potassium(patient.Id, 4.1m, order)) };
+        import.Headers.Add("Samjournal-Purpose", "history-import");
+        var migrated = await (await Client.SendAsync(import)).ExpectAsync<Observation>(HttpStatusCode.Created);
+        Assert.Empty(await SignOffsOfAsync($"Observation/{migrated.Id}"));
+
+        // The same result as a new arrival gets its sign-off.
+        var arrived = await PostAsync(Potassium(patient.Id, 4.1m, order));
+        Assert.Single(await SignOffsOfAsync($"Observation/{arrived.Id}"));
+
+        // Staff cannot declare a migration, nor can anyone declare another purpose: refused, nothing written.
+        using var doctor = await Host.ClientForAsync("haugen");
+        using var staffImport = new HttpRequestMessage(HttpMethod.Post, "Observation") { Content = FhirClientExtensions.Json(Potassium(patient.Id, 4.1m, order)) };
+        staffImport.Headers.Add("Samjournal-Purpose", "history-import");
+        await (await doctor.SendAsync(staffImport)).ExpectOutcomeAsync(HttpStatusCode.Forbidden);
+        using var other = new HttpRequestMessage(HttpMethod.Post, "Observation") { Content = FhirClientExtensions.Json(Potassium(patient.Id, 4.1m, order)) };
+        other.Headers.Add("Samjournal-Purpose", "research");
+        await (await Client.SendAsync(other)).ExpectOutcomeAsync(HttpStatusCode.Forbidden);
+        var results = await (await Client.GetAsync($"Observation?subject=Patient/{patient.Id}&_total=accurate")).ExpectAsync<Bundle>(HttpStatusCode.OK);
+        Assert.Equal(2, results.Total);
+    }
+
+    [Fact]
     public async Task A_critical_result_gets_priority_stat_the_short_deadline_and_the_flag()
     {
         var patient = await CreateAsync(NewPatient());

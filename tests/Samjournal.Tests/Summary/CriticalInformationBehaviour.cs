@@ -9,7 +9,7 @@ namespace Samjournal.Tests.Summary;
 
 /// <summary>Kritisk informasjon: CAVE, critical conditions, protected address, emergency access and
 /// open critical results in one read, under the same access policy as the rest of the record.</summary>
-public abstract class CriticalInformationBehaviour(SamjournalHost host) : MedicationTestBase(host)
+public abstract class CriticalInformationBehaviour(SamjournalHost host) : MedicationListTestBase(host)
 {
     private const string Snomed = "http://snomed.info/sct";
 

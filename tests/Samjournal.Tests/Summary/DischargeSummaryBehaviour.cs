@@ -12,7 +12,7 @@ namespace Samjournal.Tests.Summary;
 /// The medication section is made from the current reconciled list at signing and carries its
 /// hash; a stale or hand-edited section is refused on every write path.
 /// </summary>
-public abstract class DischargeSummaryBehaviour(SamjournalHost host) : MedicationTestBase(host)
+public abstract class DischargeSummaryBehaviour(SamjournalHost host) : MedicationListTestBase(host)
 {
     private const string Loinc = "http://loinc.org";
 

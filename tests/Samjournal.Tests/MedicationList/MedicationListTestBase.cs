@@ -13,7 +13,7 @@ namespace Samjournal.Tests.MedicationList;
 /// to the medical ward (so its doctor, haugen, has a care relation), medication records, and the
 /// reconcile call. Each test makes its own patient, so tests never see each other's lists.
 /// </summary>
-public abstract class MedicationTestBase(SamjournalHost host) : AccessTestBase(host)
+public abstract class MedicationListTestBase(SamjournalHost host) : AccessTestBase(host)
 {
     protected const string MedicalWard = "310900117";
     protected const string FjordvikLegekontor = "310900508";
