@@ -1,5 +1,6 @@
 using Hl7.Fhir.Model;
 using Samjournal.Access.Repository;
+using Samjournal.Clinical.Identifiers;
 using FhirError = Samjournal.Fhir.Errors.FhirOperationException;
 
 namespace Samjournal.Clinical.MedicationList;
@@ -8,9 +9,6 @@ namespace Samjournal.Clinical.MedicationList;
 /// HPR number, and the unit they work at. Reconciling and signing are acts of a named person.</summary>
 public sealed record CallerPractitioner(ResourceReference Practitioner, ResourceReference? Unit)
 {
-    private const string HprSystem = "urn:oid:2.16.578.1.12.4.1.4.4";
-    private const string OrganisationSystem = "urn:oid:2.16.578.1.12.4.1.4.101";
-
     public static async Task<CallerPractitioner> FindAsync(ScopedRepository repo, string act, CancellationToken ct)
     {
         var caller = repo.Caller;
@@ -19,16 +17,16 @@ public sealed record CallerPractitioner(ResourceReference Practitioner, Resource
             throw FhirError.Forbidden($"{act} is done by health personnel signed in with an HPR number.");
         }
 
-        var practitioner = (await repo.FindAsync("Practitioner", $"identifier={HprSystem}|{caller.HprNumber}", 2, ct)).FirstOrDefault()
+        var practitioner = (await repo.FindAsync("Practitioner", $"identifier={NorwegianSystems.HprNummer}|{caller.HprNumber}", 2, ct)).FirstOrDefault()
             ?? throw FhirError.Forbidden($"{act} needs the signed-in person's Practitioner (HPR {caller.HprNumber}) in the record; it is not there.");
         var reference = new ResourceReference("Practitioner/" + practitioner.Id, caller.Name)
         {
-            Identifier = new Identifier(HprSystem, caller.HprNumber),
+            Identifier = new Identifier(NorwegianSystems.HprNummer, caller.HprNumber),
         };
 
         ResourceReference? unit = null;
         if (caller.UnitOrganisationNumber is { } number
-            && (await repo.FindAsync("Organization", $"identifier={OrganisationSystem}|{number}", 2, ct)).FirstOrDefault() is Organization organisation)
+            && (await repo.FindAsync("Organization", $"identifier={NorwegianSystems.Organisasjonsnummer}|{number}", 2, ct)).FirstOrDefault() is Organization organisation)
         {
             unit = new ResourceReference("Organization/" + organisation.Id, organisation.Name);
         }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Hl7.Fhir.Model;
 using Samjournal.Access.Repository;
+using Samjournal.Clinical.Identifiers;
 using Samjournal.Fhir.Errors;
 using Samjournal.Fhir.Serialization;
 using Samjournal.Fhir.Storage;
@@ -87,7 +88,7 @@ public sealed class WorkItemDesk(RecordAccess records, WorkItemRoutes routes, Ti
         var now = time.GetUtcNow();
         var signer = me.People.FirstOrDefault(p => p.StartsWith("Practitioner/", StringComparison.Ordinal));
         task.Status = FhirTask.TaskStatus.Completed;
-        task.Owner = new ResourceReference(signer, caller.Name) { Identifier = new Identifier(WorkItemTasks.HprSystem, staff) };
+        task.Owner = new ResourceReference(signer, caller.Name) { Identifier = new Identifier(NorwegianSystems.HprNummer, staff) };
         task.LastModifiedElement = new FhirDateTime(now);
         task.ExecutionPeriod ??= new Period();
         task.ExecutionPeriod.EndElement = new FhirDateTime(now);
@@ -165,10 +166,10 @@ public sealed class WorkItemDesk(RecordAccess records, WorkItemRoutes routes, Ti
         var units = new HashSet<string>(StringComparer.Ordinal);
         if (door.Caller.UnitOrganisationNumber is { } unit)
         {
-            units.UnionWith((await door.FindAsync("Organization", $"identifier={WorkItemTasks.OrganisationNumberSystem}|{unit}", 5, ct)).Select(o => "Organization/" + o.Id));
+            units.UnionWith((await door.FindAsync("Organization", $"identifier={NorwegianSystems.Organisasjonsnummer}|{unit}", 5, ct)).Select(o => "Organization/" + o.Id));
         }
 
-        foreach (var practitioner in await door.FindAsync("Practitioner", $"identifier={WorkItemTasks.HprSystem}|{hpr}", 5, ct))
+        foreach (var practitioner in await door.FindAsync("Practitioner", $"identifier={NorwegianSystems.HprNummer}|{hpr}", 5, ct))
         {
             people.Add("Practitioner/" + practitioner.Id);
             foreach (var role in (await door.FindAsync("PractitionerRole", "practitioner=Practitioner/" + practitioner.Id, 20, ct)).OfType<PractitionerRole>())

@@ -1,4 +1,5 @@
 using Hl7.Fhir.Model;
+using Samjournal.Clinical.Identifiers;
 
 namespace Samjournal.Clinical.WorkItems;
 
@@ -13,24 +14,24 @@ public sealed class WorkItemDirectory(Func<string, string, CancellationToken, Ta
 {
     public async Task<ResourceReference> UnitAsync(string organisationNumber, string? name, CancellationToken ct)
     {
-        var found = (await search("Organization", $"identifier={WorkItemTasks.OrganisationNumberSystem}|{organisationNumber}", ct)).OfType<Organization>().FirstOrDefault();
+        var found = (await search("Organization", $"identifier={NorwegianSystems.Organisasjonsnummer}|{organisationNumber}", ct)).OfType<Organization>().FirstOrDefault();
         return new ResourceReference
         {
             Reference = found is null ? null : "Organization/" + found.Id,
             Type = "Organization",
-            Identifier = new Identifier(WorkItemTasks.OrganisationNumberSystem, organisationNumber),
+            Identifier = new Identifier(NorwegianSystems.Organisasjonsnummer, organisationNumber),
             Display = found?.Name ?? name,
         };
     }
 
     public async Task<ResourceReference> PersonAsync(string hpr, CancellationToken ct)
     {
-        var found = (await search("Practitioner", $"identifier={WorkItemTasks.HprSystem}|{hpr}", ct)).OfType<Practitioner>().FirstOrDefault();
+        var found = (await search("Practitioner", $"identifier={NorwegianSystems.HprNummer}|{hpr}", ct)).OfType<Practitioner>().FirstOrDefault();
         return new ResourceReference
         {
             Reference = found is null ? null : "Practitioner/" + found.Id,
             Type = "Practitioner",
-            Identifier = new Identifier(WorkItemTasks.HprSystem, hpr),
+            Identifier = new Identifier(NorwegianSystems.HprNummer, hpr),
             Display = found?.Name.FirstOrDefault() is { } n ? string.Join(' ', n.Given.Append(n.Family).Where(p => p is not null)) : null,
         };
     }
@@ -39,14 +40,14 @@ public sealed class WorkItemDirectory(Func<string, string, CancellationToken, Ta
     /// identifier, else from the Organization it points to.</summary>
     public async Task<string?> OrganisationNumberAsync(ResourceReference unit, Func<string, string, CancellationToken, Task<Resource?>> read, CancellationToken ct)
     {
-        if (unit.Identifier is { System: WorkItemTasks.OrganisationNumberSystem, Value: { } number })
+        if (unit.Identifier is { System: NorwegianSystems.Organisasjonsnummer, Value: { } number })
         {
             return number;
         }
 
         return WorkItemTasks.Literal(unit) is { } literal && literal.StartsWith("Organization/", StringComparison.Ordinal)
             && await read("Organization", literal["Organization/".Length..], ct) is Organization organization
-            ? organization.Identifier.FirstOrDefault(i => i.System == WorkItemTasks.OrganisationNumberSystem)?.Value
+            ? organization.Identifier.FirstOrDefault(i => i.System == NorwegianSystems.Organisasjonsnummer)?.Value
             : null;
     }
 }

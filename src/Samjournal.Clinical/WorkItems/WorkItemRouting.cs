@@ -1,4 +1,5 @@
 using Hl7.Fhir.Model;
+using Samjournal.Clinical.Identifiers;
 using Samjournal.Fhir.Errors;
 using Samjournal.Fhir.Interactions;
 using Samjournal.Fhir.Storage;
@@ -40,7 +41,7 @@ internal sealed class WorkItemRouting(WorkItemRoutes routes, TimeProvider time) 
                 "Task.owner");
         var number = await directory.OrganisationNumberAsync(unit, transaction.ReadAsync, ct)
             ?? throw FhirOperationException.Unprocessable(
-                $"{unit.Reference ?? unit.Display} has no organisation number ({WorkItemTasks.OrganisationNumberSystem}), so no work-item route can name it.", "Task.owner");
+                $"{unit.Reference ?? unit.Display} has no organisation number ({NorwegianSystems.Organisasjonsnummer}), so no work-item route can name it.", "Task.owner");
         var route = routes.Find(type, number) ?? throw FhirOperationException.Unprocessable(
             $"No work-item route for '{type}' at unit {number}{(unit.Display is { } name ? $" ({name})" : "")}: work cannot go to a queue nobody owns. Add the route to WorkItems:Routes.",
             "Task.owner");
@@ -82,7 +83,7 @@ internal sealed class WorkItemRouting(WorkItemRoutes routes, TimeProvider time) 
         task.Owner is not null && WorkItemTasks.Deadline(task) is not null
         && WorkItemTasks.Reference(task, WorkItemTasks.ResponsibleUrl) is not null
         && WorkItemTasks.Reference(task, WorkItemTasks.EscalationTargetUrl) is not null
-        && WorkItemTasks.Reference(task, WorkItemTasks.QueueUrl)?.Identifier is { System: WorkItemTasks.OrganisationNumberSystem, Value: { } number }
+        && WorkItemTasks.Reference(task, WorkItemTasks.QueueUrl)?.Identifier is { System: NorwegianSystems.Organisasjonsnummer, Value: { } number }
         && routes.Find(type, number) is not null;
 
     /// <summary>A new version that leaves out the owner, the deadline or the routing keeps the
@@ -110,7 +111,7 @@ internal sealed class WorkItemRouting(WorkItemRoutes routes, TimeProvider time) 
     private async Task<ResourceReference?> UnitOfAsync(FhirTask task, string type, WorkItemDirectory directory, IWriteTransaction transaction, CancellationToken ct)
     {
         var owner = WorkItemTasks.Literal(task.Owner);
-        if (owner?.StartsWith("Organization/", StringComparison.Ordinal) == true || task.Owner is { Reference: null, Identifier.System: WorkItemTasks.OrganisationNumberSystem })
+        if (owner?.StartsWith("Organization/", StringComparison.Ordinal) == true || task.Owner is { Reference: null, Identifier.System: NorwegianSystems.Organisasjonsnummer })
         {
             return task.Owner;
         }

@@ -28,9 +28,6 @@ public static class WorkItemTasks
     public const string EscalatedToResponsible = "responsible";
     public const string EscalatedToTarget = "escalation-target";
 
-    public const string OrganisationNumberSystem = "urn:oid:2.16.578.1.12.4.1.4.101";
-    public const string HprSystem = "urn:oid:2.16.578.1.12.4.1.4.4";
-
     private static readonly HashSet<FhirTask.TaskStatus> Closed =
     [
         FhirTask.TaskStatus.Completed, FhirTask.TaskStatus.Cancelled, FhirTask.TaskStatus.Rejected,
