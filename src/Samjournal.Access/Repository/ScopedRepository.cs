@@ -57,6 +57,11 @@ public sealed class ScopedRepository
     private async Task<RequestContext> RequestAsync(CancellationToken ct) =>
         _request ??= new RequestContext(AuditTrail.ActorOf(Caller, Basis), await _access.FilterForAsync(Caller, ct));
 
+    /// <summary>Who the signed-in member of staff is in the record, as the access policy resolved it
+    /// for this request: their Practitioner, their PractitionerRoles at their unit and the unit, as
+    /// <c>Type/id</c>. Empty for citizens and system clients.</summary>
+    public async Task<IReadOnlyList<string>> StaffIdentityAsync(CancellationToken ct) => (await RequestAsync(ct)).Access?.Grantees ?? [];
+
     public Task<StoredVersion> ReadAsync(string type, string id, CancellationToken ct) =>
         DiscloseAsync("read", $"{type}/{id}", async request => await _engine.ReadAsync(request, type, id, ct), v => [v], ct);
 

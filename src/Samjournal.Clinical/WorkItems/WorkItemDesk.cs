@@ -24,9 +24,9 @@ public sealed class WorkItemDesk(RecordAccess records, WorkItemRoutes routes, Ti
     /// then deadline).</summary>
     public async Task<IReadOnlyList<FhirTask>> MyWorkAsync(Caller caller, CancellationToken ct)
     {
-        var staff = RequireStaff(caller, "A personal worklist");
+        RequireStaff(caller, "A personal worklist");
         var door = records.For(ActingFor(caller, "worklist"));
-        var me = await IdentityAsync(door, staff, ct);
+        var me = await IdentityAsync(caller, ct);
         var tasks = new Dictionary<string, FhirTask>(StringComparer.Ordinal);
         foreach (var person in me.People)
         {
@@ -60,7 +60,7 @@ public sealed class WorkItemDesk(RecordAccess records, WorkItemRoutes routes, Ti
     /// </summary>
     public async Task<StoredVersion> SignAsync(Caller caller, string taskId, string? note, CancellationToken ct)
     {
-        var staff = RequireStaff(caller, "Signing a work item");
+        RequireStaff(caller, "Signing a work item");
         var door = records.For(ActingFor(caller, "work-item-sign"));
         var stored = await door.ReadAsync("Task", taskId, ct);
         if (FhirFormat.Parse(stored.Json!, FhirMediaType.Json) is not FhirTask task || WorkItemTasks.TypeOf(task) is null)
@@ -73,7 +73,7 @@ public sealed class WorkItemDesk(RecordAccess records, WorkItemRoutes routes, Ti
             throw FhirOperationException.Conflict($"Task/{taskId} is already closed ({task.Status.ToString()!.ToLowerInvariant()}); it cannot be signed again.");
         }
 
-        var me = await IdentityAsync(door, staff, ct);
+        var me = await IdentityAsync(caller, ct);
         var owner = WorkItemTasks.Literal(task.Owner);
         var allowed = (owner is not null && (me.People.Contains(owner) || (me.Units.Contains(owner)
                 && (task.PerformerType.Count == 0 || task.PerformerType.SelectMany(p => p.Coding).Any(c => c.Code == caller.Role)))))
@@ -88,7 +88,7 @@ public sealed class WorkItemDesk(RecordAccess records, WorkItemRoutes routes, Ti
         var now = time.GetUtcNow();
         var signer = me.People.FirstOrDefault(p => p.StartsWith("Practitioner/", StringComparison.Ordinal));
         task.Status = FhirTask.TaskStatus.Completed;
-        task.Owner = new ResourceReference(signer, caller.Name) { Identifier = new Identifier(NorwegianSystems.HprNummer, staff) };
+        task.Owner = new ResourceReference(signer, caller.Name) { Identifier = new Identifier(NorwegianSystems.HprNummer, caller.HprNumber) };
         task.LastModifiedElement = new FhirDateTime(now);
         task.ExecutionPeriod ??= new Period();
         task.ExecutionPeriod.EndElement = new FhirDateTime(now);
@@ -149,39 +149,26 @@ public sealed class WorkItemDesk(RecordAccess records, WorkItemRoutes routes, Ti
             items.Count(t => WorkItemTasks.Escalation(t) is not null));
     }
 
-    private static string RequireStaff(Caller caller, string what) =>
-        caller.Kind == CallerKind.Staff && caller.HprNumber is { } hpr
-            ? hpr
-            : throw FhirOperationException.Forbidden($"{what} is for health personnel signed in with an HPR number.");
+    private static void RequireStaff(Caller caller, string what)
+    {
+        if (caller.Kind != CallerKind.Staff || caller.HprNumber is null)
+        {
+            throw FhirOperationException.Forbidden($"{what} is for health personnel signed in with an HPR number.");
+        }
+    }
 
     /// <summary>A door for <paramref name="staff"/> limited to this purpose, audited in their name.</summary>
     private static Caller ActingFor(Caller staff, string purpose) => new(
         CallerKind.System, $"{purpose}:{staff.Subject}", staff.Name, staff.Role, staff.HprNumber, staff.OrganisationNumber,
         staff.UnitOrganisationNumber, null, new HashSet<string>(StringComparer.Ordinal) { "system/Task.cruds" }, purpose);
 
-    /// <summary>The caller's Practitioner and PractitionerRoles (by HPR number) and unit (by organisation number), as <c>Type/id</c>.</summary>
-    private static async Task<(HashSet<string> People, HashSet<string> Units)> IdentityAsync(ScopedRepository door, string hpr, CancellationToken ct)
+    /// <summary>The caller's Practitioner, PractitionerRoles at their unit, and unit, as <c>Type/id</c>:
+    /// who they are in the record as the access policy resolves it (the same rule, and its cache).</summary>
+    private async Task<(HashSet<string> People, HashSet<string> Units)> IdentityAsync(Caller staff, CancellationToken ct)
     {
-        var people = new HashSet<string>(StringComparer.Ordinal);
-        var units = new HashSet<string>(StringComparer.Ordinal);
-        if (door.Caller.UnitOrganisationNumber is { } unit)
-        {
-            units.UnionWith((await door.FindAsync("Organization", $"identifier={NorwegianSystems.Organisasjonsnummer}|{unit}", 5, ct)).Select(o => "Organization/" + o.Id));
-        }
-
-        foreach (var practitioner in await door.FindAsync("Practitioner", $"identifier={NorwegianSystems.HprNummer}|{hpr}", 5, ct))
-        {
-            people.Add("Practitioner/" + practitioner.Id);
-            foreach (var role in (await door.FindAsync("PractitionerRole", "practitioner=Practitioner/" + practitioner.Id, 20, ct)).OfType<PractitionerRole>())
-            {
-                if (role.Organization is null || units.Contains(WorkItemTasks.Literal(role.Organization) ?? ""))
-                {
-                    people.Add("PractitionerRole/" + role.Id);
-                }
-            }
-        }
-
-        return (people, units);
+        var identity = await records.For(staff).StaffIdentityAsync(ct);
+        var units = identity.Where(g => g.StartsWith("Organization/", StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal);
+        return (identity.Where(g => !units.Contains(g)).ToHashSet(StringComparer.Ordinal), units);
     }
 
     /// <summary>Looks each unit and person up once per report.</summary>
