@@ -90,6 +90,27 @@ public sealed class ScopedRepository
         return result.Page.Matches.Where(v => !v.IsDeleted).Select(v => Samjournal.Fhir.Serialization.FhirFormat.Parse(v.Json!, Samjournal.Fhir.Serialization.FhirMediaType.Json)).ToList();
     }
 
+    /// <summary>Every current resource of <paramref name="type"/> matching <paramref name="criteria"/>,
+    /// page by page (keyset paging: nothing is skipped or repeated while others write), for workers
+    /// and reports that must see all of them, never the first n. Each page is filtered and audited.</summary>
+    public async IAsyncEnumerable<Resource> FindAllAsync(string type, string criteria, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var clauses = CriteriaParser.Parse(type, criteria.TrimStart('?'), _engine.SearchParameters);
+        Samjournal.Fhir.Search.PageCursor? cursor = null;
+        do
+        {
+            var request = new SearchRequest(type, clauses, 500, true, TotalMode.None, [], 0) { Query = $"{type}?{criteria.TrimStart('?')}", Cursor = cursor };
+            var result = await SearchAsync(request, ct);
+            foreach (var version in result.Page.Matches.Where(v => !v.IsDeleted))
+            {
+                yield return Samjournal.Fhir.Serialization.FhirFormat.Parse(version.Json!, Samjournal.Fhir.Serialization.FhirMediaType.Json);
+            }
+
+            cursor = result.Page.Next;
+        }
+        while (cursor is not null);
+    }
+
     public Task<EverythingPage> EverythingAsync(EverythingRequest request, CancellationToken ct) =>
         DiscloseAsync("operation", $"Patient/{request.PatientId}/$everything", async context => await _engine.EverythingAsync(context, request, ct),
             page => page.Entries.Select(e => e.Resource), ct);
