@@ -73,18 +73,7 @@ public sealed class WorkItemDesk(RecordAccess records, WorkItemRoutes routes, Ti
             throw FhirOperationException.Conflict($"Task/{taskId} is already closed ({task.Status.ToString()!.ToLowerInvariant()}); it cannot be signed again.");
         }
 
-        var me = await IdentityAsync(caller, ct);
-        var owner = WorkItemTasks.Literal(task.Owner);
-        var allowed = (owner is not null && (me.People.Contains(owner) || (me.Units.Contains(owner)
-                && (task.PerformerType.Count == 0 || task.PerformerType.SelectMany(p => p.Coding).Any(c => c.Code == caller.Role)))))
-            || new[] { WorkItemTasks.ResponsibleUrl, WorkItemTasks.EscalationTargetUrl }
-                .Any(url => WorkItemTasks.Literal(WorkItemTasks.Reference(task, url)) is { } person && me.People.Contains(person));
-        if (!allowed)
-        {
-            throw FhirOperationException.Forbidden(
-                $"Task/{taskId} is owned by {task.Owner?.Display ?? owner ?? "its unit"}: only its owner, the queue's responsible person or its escalation target may sign it.");
-        }
-
+        var me = await RequireHandlerAsync(caller, task, taskId, "sign it", ct);
         var now = time.GetUtcNow();
         var signer = me.People.FirstOrDefault(p => p.StartsWith("Practitioner/", StringComparison.Ordinal));
         task.Status = FhirTask.TaskStatus.Completed;
@@ -100,6 +89,69 @@ public sealed class WorkItemDesk(RecordAccess records, WorkItemRoutes routes, Ti
         });
         var outcome = await door.UpdateAsync("Task", taskId, task, stored.Version, ct);
         return outcome.Version!;
+    }
+
+    /// <summary>
+    /// The receiving unit answers a referral: accepts it (status accepted: the care relation that
+    /// lets the unit read the patient's record starts now) or rejects it with a reason the referrer
+    /// can act on. For the same people who may sign the work item. A referral that came from another
+    /// system sends its answer back there (a rule inside the door).
+    /// </summary>
+    public async Task<StoredVersion> AnswerReferralAsync(Caller caller, string taskId, bool accept, string? reason, CancellationToken ct)
+    {
+        RequireStaff(caller, accept ? "Accepting a referral" : "Rejecting a referral");
+        if (!accept && string.IsNullOrWhiteSpace(reason))
+        {
+            throw FhirOperationException.BadRequest("A referral is rejected with a reason the referrer can act on: give 'reason' (valueString).", "reason");
+        }
+
+        var door = records.For(ActingFor(caller, accept ? "referral-accept" : "referral-reject"));
+        var stored = await door.ReadAsync("Task", taskId, ct);
+        if (FhirFormat.Parse(stored.Json!, FhirMediaType.Json) is not FhirTask task || WorkItemTasks.TypeOf(task) != WorkItemTypes.Referral)
+        {
+            throw FhirOperationException.Unprocessable($"Task/{taskId} is not a referral work item.", "Task.code");
+        }
+
+        if (task.Status is not (FhirTask.TaskStatus.Requested or FhirTask.TaskStatus.Received or FhirTask.TaskStatus.Ready))
+        {
+            throw FhirOperationException.Conflict($"Task/{taskId} was already answered ({task.Status.ToString()!.ToLowerInvariant()}).");
+        }
+
+        var me = await RequireHandlerAsync(caller, task, taskId, "answer it", ct);
+        var now = time.GetUtcNow();
+        var person = me.People.FirstOrDefault(p => p.StartsWith("Practitioner/", StringComparison.Ordinal));
+        task.Status = accept ? FhirTask.TaskStatus.Accepted : FhirTask.TaskStatus.Rejected;
+        task.StatusReason = accept ? null : new CodeableConcept { Text = reason!.Trim() };
+        task.LastModifiedElement = new FhirDateTime(now);
+        task.ExecutionPeriod ??= new Period();
+        task.ExecutionPeriod.StartElement ??= new FhirDateTime(now);
+        task.Note.Add(new Annotation
+        {
+            Text = accept ? "Henvisningen er tatt imot." : "Henvisningen er avvist: " + reason!.Trim(),
+            Author = new ResourceReference(person, caller.Name),
+            Time = now.ToString("o", CultureInfo.InvariantCulture),
+        });
+        var outcome = await door.UpdateAsync("Task", taskId, task, stored.Version, ct);
+        return outcome.Version!;
+    }
+
+    /// <summary>Who may act on a work item: its owner (a person, or anyone in the owning role at the
+    /// owning unit), the queue's responsible person or its escalation target. Returns who the caller is.</summary>
+    private async Task<(HashSet<string> People, HashSet<string> Units)> RequireHandlerAsync(Caller caller, FhirTask task, string taskId, string what, CancellationToken ct)
+    {
+        var me = await IdentityAsync(caller, ct);
+        var owner = WorkItemTasks.Literal(task.Owner);
+        var allowed = (owner is not null && (me.People.Contains(owner) || (me.Units.Contains(owner)
+                && (task.PerformerType.Count == 0 || task.PerformerType.SelectMany(p => p.Coding).Any(c => c.Code == caller.Role)))))
+            || new[] { WorkItemTasks.ResponsibleUrl, WorkItemTasks.EscalationTargetUrl }
+                .Any(url => WorkItemTasks.Literal(WorkItemTasks.Reference(task, url)) is { } person && me.People.Contains(person));
+        if (!allowed)
+        {
+            throw FhirOperationException.Forbidden(
+                $"Task/{taskId} is owned by {task.Owner?.Display ?? owner ?? "its unit"}: only its owner, the queue's responsible person or its escalation target may {what}.");
+        }
+
+        return me;
     }
 
     /// <summary>

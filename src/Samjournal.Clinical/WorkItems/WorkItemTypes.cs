@@ -26,7 +26,11 @@ public static class WorkItemTypes
     /// <summary>A medication reconciliation (legemiddelsamstemming) that is due.</summary>
     public const string Reconciliation = "medication-reconciliation";
 
-    public static IReadOnlyList<string> All { get; } = [ResultSignOff, Referral, MessageToRead, EmergencyAccessReview, Reconciliation];
+    /// <summary>A message that did not arrive (rejected, given up, no receipt in time) or a day's
+    /// messages that do not add up: the sender must act, so nobody believes it arrived.</summary>
+    public const string MessageFailure = "message-failure";
+
+    public static IReadOnlyList<string> All { get; } = [ResultSignOff, Referral, MessageToRead, EmergencyAccessReview, Reconciliation, MessageFailure];
 
     public static string Display(string code) => code switch
     {
@@ -35,6 +39,7 @@ public static class WorkItemTypes
         MessageToRead => "Message to read",
         EmergencyAccessReview => "Emergency access to review",
         Reconciliation => "Medication reconciliation due",
+        MessageFailure => "Message not delivered",
         _ => code,
     };
 }

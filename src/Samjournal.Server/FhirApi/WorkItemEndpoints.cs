@@ -13,6 +13,8 @@ namespace Samjournal.Server.FhirApi;
 /// <item><c>POST /fhir/Task/{id}/$sign</c>, optional Parameters body with <c>note</c> (valueString):
 /// signs (completes) a work item; answers with the completed Task. Only its owner, the queue's
 /// responsible person or its escalation target.</item>
+/// <item><c>POST /fhir/Task/{id}/$accept</c> and <c>$reject</c> (Parameters <c>reason</c>, required to
+/// reject): the receiving unit answers a referral work item; accepting starts the care relation.</item>
 /// <item><c>GET /fhir/$queue-health</c>: a Parameters with <c>generatedAt</c> and one <c>queue</c>
 /// per (work-item type, receiving unit), whose parts are <c>type</c> (valueCoding), <c>unit</c>,
 /// <c>responsible</c>, <c>escalationTarget</c> (valueReference), <c>role</c> (valueCoding),
@@ -27,6 +29,24 @@ internal static class WorkItemEndpoints
         fhir.MapGet("/$my-work", MyWorkAsync).WithName("my-work");
         fhir.MapPost("/Task/{id}/$sign", SignAsync).WithName("work-item-sign");
         fhir.MapGet("/$queue-health", QueueHealthAsync).WithName("queue-health");
+        fhir.MapPost("/Task/{id}/$accept", (HttpContext http, ScopedRepository repo, WorkItemDesk desk, string id) => AnswerAsync(http, repo, desk, id, true)).WithName("referral-accept");
+        fhir.MapPost("/Task/{id}/$reject", (HttpContext http, ScopedRepository repo, WorkItemDesk desk, string id) => AnswerAsync(http, repo, desk, id, false)).WithName("referral-reject");
+    }
+
+    private static async System.Threading.Tasks.Task AnswerAsync(HttpContext http, ScopedRepository repo, WorkItemDesk desk, string id, bool accept)
+    {
+        string? reason = null;
+        if (http.Request.ContentLength is > 0 || http.Request.Headers.TransferEncoding.Count > 0)
+        {
+            var body = await FhirHttp.ReadResourceAsync(http.Request, http.RequestAborted);
+            reason = body is Parameters given
+                ? given.GetSingleValue<FhirString>("reason")?.Value
+                : throw FhirError.BadRequest($"${(accept ? "accept" : "reject")} takes an optional Parameters body with a 'reason' (valueString); this is a {body.TypeName}.", "Resource.resourceType");
+        }
+
+        var answered = await desk.AnswerReferralAsync(repo.Caller, id, accept, reason, http.RequestAborted);
+        FhirHttp.SetVersionHeaders(http.Response, answered);
+        await FhirHttp.WriteStoredAsync(http, answered);
     }
 
     private static async System.Threading.Tasks.Task MyWorkAsync(HttpContext http, ScopedRepository repo, WorkItemDesk desk)

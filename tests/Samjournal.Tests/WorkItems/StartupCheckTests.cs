@@ -45,9 +45,9 @@ public abstract class StartupCheckBehaviour
     internal static void UnitWithoutRoutes(WebApplicationBuilder builder) =>
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["WorkItems:ReceivingUnits:0"] = "399999990" });
 
-    // The demo route for Sentrum legesenter lists all five types; the fifth (emergency-access) is replaced.
+    // The demo route for Sentrum legesenter lists all six types; the sixth (emergency-access) is replaced.
     internal static void TypeWithoutRoute(WebApplicationBuilder builder) =>
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["WorkItems:Routes:12:Types:4"] = "referral" });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["WorkItems:Routes:12:Types:5"] = "referral" });
 }
 
 public sealed class StartupCheckOnSqlite : StartupCheckBehaviour
