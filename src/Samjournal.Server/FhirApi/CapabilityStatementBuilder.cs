@@ -122,6 +122,7 @@ internal sealed class CapabilityStatementBuilder(TimeProvider time, Auth.AuthOpt
                 new() { Code = CapabilityStatement.SystemRestfulInteraction.HistorySystem },
             ],
             Security = Security(baseUrl),
+            Operation = [.. MessagingEndpoints.SystemOperations],
         };
 
         catalog ??= SearchParameterCatalog.Instance;

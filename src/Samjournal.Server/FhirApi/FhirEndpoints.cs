@@ -47,6 +47,7 @@ internal static class FhirEndpoints
         fhir.MapSummaries();
         fhir.MapMedicationChecks();
         fhir.MapWorkItems();
+        fhir.MapMessaging();
     }
 
     private static async Task Read(HttpContext http, ScopedRepository repo, string type, string id)

@@ -5,6 +5,7 @@ using Samjournal.Fhir.Storage;
 using Samjournal.Access.Validation;
 using Samjournal.Clinical.MedicationList;
 using Samjournal.Clinical.Medications;
+using Samjournal.Clinical.Messaging;
 using Samjournal.Clinical.WorkItems;
 using Samjournal.Server.Auth;
 using Samjournal.Server.FhirApi;
@@ -58,6 +59,8 @@ public static class ServerSetup
         builder.Services.AddPrescribingChecks();
         // Work items: routes (WorkItems:Routes), result sign-off, escalation; refuses to start with a gap.
         builder.Services.AddWorkItems(config);
+        // Messaging: address directory, outbox, delivery worker, inbox, daily reconciliation.
+        builder.Services.AddMessaging(config);
         builder.Services.AddSingleton<CapabilityStatementBuilder>();
         builder.Services.AddFhirValidation(warmUpAtStartup: config.GetValue("Fhir:WarmUpValidator", true));
         builder.Services.AddExceptionHandler<FhirErrorHandling>();

@@ -9,6 +9,7 @@ namespace Samjournal.Tests.Durability;
 public sealed class ServerProcess : IDisposable
 {
     private readonly Process _process;
+    private bool _disposed;
 
     private ServerProcess(Process process, Uri baseAddress)
     {
@@ -30,9 +31,13 @@ public sealed class ServerProcess : IDisposable
         return client;
     }
 
-    public static async Task<ServerProcess> StartAsync(string provider, string connectionString, string workingDirectory)
+    /// <summary>Starts the server on <paramref name="port"/> (a free one when null), without the demo
+    /// region unless <paramref name="seedDemo"/>, with <paramref name="settings"/> as extra
+    /// configuration (<c>--Key value</c>).</summary>
+    public static async Task<ServerProcess> StartAsync(
+        string provider, string connectionString, string workingDirectory, int? port = null, bool seedDemo = false, IReadOnlyDictionary<string, string>? settings = null)
     {
-        var port = FreePort();
+        port ??= FreePort();
         var exe = Path.Combine(AppContext.BaseDirectory, "Samjournal.Server");
         var info = new ProcessStartInfo(exe)
         {
@@ -41,9 +46,15 @@ public sealed class ServerProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { "--urls", $"http://127.0.0.1:{port}", "--Storage:Provider", provider, "--ConnectionStrings:Samjournal", connectionString, "--Seed:Demo", "false", "--Logging:LogLevel:Default", "Warning" })
+        foreach (var arg in new[] { "--urls", $"http://127.0.0.1:{port}", "--Storage:Provider", provider, "--ConnectionStrings:Samjournal", connectionString, "--Seed:Demo", seedDemo ? "true" : "false", "--Logging:LogLevel:Default", "Warning" })
         {
             info.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            info.ArgumentList.Add("--" + key);
+            info.ArgumentList.Add(value);
         }
 
         var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the server process.");
@@ -65,7 +76,7 @@ public sealed class ServerProcess : IDisposable
             {
                 if ((await client.GetAsync($"http://127.0.0.1:{port}/health/ready")).StatusCode == HttpStatusCode.OK)
                 {
-                    server.Token = await TokenAsync(client, port);
+                    server.Token = await TokenAsync(client, port.Value);
                     return server;
                 }
             }
@@ -84,7 +95,7 @@ public sealed class ServerProcess : IDisposable
     /// <summary>SIGKILL: no shutdown hooks, no flushing; what is not on disk is gone.</summary>
     public void Kill()
     {
-        if (!_process.HasExited)
+        if (!_disposed && !_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
             _process.WaitForExit(10_000);
@@ -94,7 +105,11 @@ public sealed class ServerProcess : IDisposable
     public void Dispose()
     {
         Kill();
-        _process.Dispose();
+        if (!_disposed)
+        {
+            _disposed = true;
+            _process.Dispose();
+        }
     }
 
     private static async Task<string> TokenAsync(HttpClient client, int port)
@@ -111,7 +126,27 @@ public sealed class ServerProcess : IDisposable
         return body.RootElement.GetProperty("access_token").GetString()!;
     }
 
-    private static int FreePort()
+    /// <summary>A token for demo user <paramref name="username"/> (password grant; demo mode).</summary>
+    public async Task<HttpClient> ClientForAsync(string username)
+    {
+        using var http = new HttpClient();
+        using var response = await http.PostAsync(new Uri(BaseAddress, "../connect/token"), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "password",
+            ["client_id"] = Infrastructure.SamjournalHost.DemoClientId,
+            ["client_secret"] = Infrastructure.SamjournalHost.DemoClientSecret,
+            ["username"] = username,
+            ["password"] = Infrastructure.SamjournalHost.DemoPassword,
+            ["scope"] = "user/*.cruds",
+        }));
+        response.EnsureSuccessStatusCode();
+        using var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var client = new HttpClient { BaseAddress = BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", body.RootElement.GetProperty("access_token").GetString());
+        return client;
+    }
+
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

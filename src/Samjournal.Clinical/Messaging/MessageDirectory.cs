@@ -1,0 +1,82 @@
+using Hl7.Fhir.Model;
+using Samjournal.Clinical.Identifiers;
+using Samjournal.Clinical.WorkItems;
+
+namespace Samjournal.Clinical.Messaging;
+
+/// <summary>Where a message to a receiver goes: the receiving unit (with its organisation number),
+/// the channel, and for FHIR messaging the endpoint's address.</summary>
+public sealed record MessageAddress(ResourceReference Receiver, string ReceiverNumber, string Channel, string? Endpoint);
+
+/// <summary>
+/// The address directory (adresseregister): which organisation or unit takes which message type on
+/// which channel. Two sources, in this order:
+/// <list type="number">
+/// <item>an active <c>Endpoint</c> with connection type <c>hl7-fhir-msg</c> managed by the receiver or
+/// an organisation it is part of, whose <c>payloadType</c> names the message type (answers, receipts
+/// and referral status, go to any such endpoint): an organisation on its own system, reached over HTTP;</item>
+/// <item>a work-item route at the receiving unit on this Samjournal (referrals to the <c>referral</c>
+/// queue, everything else to <c>message-to-read</c>): the local channel.</item>
+/// </list>
+/// A receiver found in neither cannot take the message, and sending to it fails at once.
+/// </summary>
+public sealed class MessageDirectory(WorkItemRoutes routes)
+{
+    public delegate Task<IReadOnlyList<Resource>> Search(string type, string criteria, int limit, CancellationToken ct);
+
+    /// <summary>The work-item type a message of <paramref name="messageType"/> becomes in a local unit's queue.</summary>
+    public static string LocalWorkType(string messageType) => messageType == MessageTypes.Referral ? WorkItemTypes.Referral : WorkItemTypes.MessageToRead;
+
+    /// <summary>The receiving Organization <paramref name="receiver"/> names (literal or organisation number), or null.</summary>
+    public static async Task<Organization?> OrganisationAsync(ResourceReference receiver, Search search, CancellationToken ct)
+    {
+        if (WorkItemTasks.Literal(receiver) is { } literal && literal.StartsWith("Organization/", StringComparison.Ordinal))
+        {
+            return (await search("Organization", "_id=" + literal["Organization/".Length..], 1, ct)).OfType<Organization>().FirstOrDefault();
+        }
+
+        return receiver.Identifier is { System: NorwegianSystems.Organisasjonsnummer, Value: { } number }
+            ? (await search("Organization", $"identifier={NorwegianSystems.Organisasjonsnummer}|{number}", 1, ct)).OfType<Organization>().FirstOrDefault()
+            : null;
+    }
+
+    /// <summary>Where a <paramref name="messageType"/> message to <paramref name="receiver"/> goes, or
+    /// null when the directory has no way to it (Why then says so in the user's terms).</summary>
+    public async Task<(MessageAddress? Address, string Why)> FindAsync(ResourceReference receiver, string messageType, Search search, CancellationToken ct)
+    {
+        var organisation = await OrganisationAsync(receiver, search, ct);
+        var name = organisation?.Name ?? receiver.Display ?? receiver.Reference ?? receiver.Identifier?.Value ?? "?";
+        var number = organisation?.Identifier.FirstOrDefault(i => i.System == NorwegianSystems.Organisasjonsnummer)?.Value;
+        if (organisation is null || number is null)
+        {
+            return (null, $"The receiver {name} is not in the address directory (no Organization with an organisation number).");
+        }
+
+        var unit = new ResourceReference("Organization/" + organisation.Id, organisation.Name)
+        {
+            Identifier = new Identifier(NorwegianSystems.Organisasjonsnummer, number),
+            Type = "Organization",
+        };
+        var level = organisation;
+        for (var depth = 0; level is not null && depth < 4; depth++)
+        {
+            foreach (var endpoint in (await search("Endpoint", $"organization=Organization/{level.Id}&status=active", 20, ct)).OfType<Endpoint>())
+            {
+                if (endpoint.ConnectionType?.Code == MessageRecords.FhirMessagingChannel && !string.IsNullOrWhiteSpace(endpoint.Address)
+                    && (MessageTypes.Answers.Contains(messageType) || endpoint.PayloadType.SelectMany(p => p.Coding).Any(c => c.System == MessageTypes.System && c.Code == messageType)))
+                {
+                    return (new MessageAddress(unit, number, MessageRecords.FhirMessagingChannel, endpoint.Address.TrimEnd('/')), "");
+                }
+            }
+
+            level = level.PartOf is { } parent ? await OrganisationAsync(parent, search, ct) : null;
+        }
+
+        if (MessageTypes.Sendable.Contains(messageType) && routes.Find(LocalWorkType(messageType), number) is not null)
+        {
+            return (new MessageAddress(unit, number, MessageRecords.LocalChannel, null), "");
+        }
+
+        return (null, $"{name} ({number}) does not take {MessageTypes.Display(messageType)} ({messageType}): the address directory has no active Endpoint for it with that payload type, and no queue for it on this Samjournal.");
+    }
+}
