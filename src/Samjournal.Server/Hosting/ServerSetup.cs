@@ -9,6 +9,7 @@ using Samjournal.Clinical.Messaging;
 using Samjournal.Clinical.WorkItems;
 using Samjournal.Server.Auth;
 using Samjournal.Server.FhirApi;
+using Samjournal.Server.Web;
 using FhirError = Samjournal.Fhir.Errors.FhirOperationException;
 
 namespace Samjournal.Server.Hosting;
@@ -66,6 +67,8 @@ public static class ServerSetup
         builder.Services.AddExceptionHandler<FhirErrorHandling>();
         builder.Services.AddProblemDetails();
         builder.AddSamjournalAuth();
+        // The clinician's web app at /, signed in with the embedded provider's users.
+        builder.AddSamjournalWeb();
         if (config.GetValue("Seed:Demo", true))
         {
             builder.Services.AddHostedService<DemoSeeder>();
@@ -93,7 +96,7 @@ public static class ServerSetup
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         app.MapFhirApi();
-        app.MapGet("/", () => Results.Redirect("/fhir/metadata")).ExcludeFromDescription();
+        app.UseSamjournalWeb();
         return app;
     }
 }
