@@ -70,6 +70,22 @@ public sealed class Texts
     public string Loading => En ? "Loading…" : "Laster…";
     public string NoAccess => En ? "You have no access to this patient's record." : "Du har ikke tilgang til denne pasientens journal.";
 
+    public string ToSign => En ? "Results to sign" : "Svar til kvittering";
+    public string SignResult => En ? "Sign" : "Kvitter";
+    public string Notes => En ? "Notes" : "Notater";
+    public string NoNotes => En ? "No notes" : "Ingen notater";
+    public string NewNote => En ? "Write and sign a note" : "Skriv og signer notat";
+    public string NoteText => En ? "Note" : "Notat";
+    public string SignNote => En ? "Sign note" : "Signer notat";
+    public string Prescribe => En ? "Prescribe" : "Forskriv";
+    public string Drug => En ? "Medicine (substance)" : "Legemiddel (virkestoff)";
+    public string Dosage => En ? "Dosage in words" : "Dosering med ord";
+    public string Stop => En ? "Prescribing stop" : "Forskrivningsstopp";
+    public string OverrideReason => En ? "Reason to go ahead despite the stop" : "Begrunnelse for å forskrive likevel";
+    public string PrescribeAnyway => En ? "Prescribe anyway" : "Forskriv likevel";
+    public string Prescribed => En ? "Prescribed." : "Forskrevet.";
+    public string Signed => En ? "Signed." : "Signert.";
+
     public string Role(string? role) => role switch
     {
         "doctor" => En ? "Doctor" : "Lege",

@@ -56,6 +56,7 @@ internal static class WebApp
         app.MapPost("/auth/sign-in", SignInAsync).DisableAntiforgery();
         app.MapPost("/sign-out", (Delegate)SignOutAsync).DisableAntiforgery();
         app.MapPost("/auth/emergency-access", EmergencyAccessAsync).DisableAntiforgery();
+        app.MapWebActions();
         app.MapGet("/language", (HttpContext http, string? lang) =>
         {
             http.Response.Cookies.Append(Texts.Cookie, lang == "en" ? "en" : "nb", new CookieOptions { SameSite = SameSiteMode.Strict, HttpOnly = true, MaxAge = TimeSpan.FromDays(365) });

@@ -84,6 +84,110 @@ public sealed partial class WebAppBehaviour(BrowserHost host) : IClassFixture<Br
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserHost.ScreenshotDirectory, "overview-emergency-access.png"), FullPage = true });
     }
 
+    [Fact]
+    public async System.Threading.Tasks.Task A_prescription_that_meets_an_allergy_is_stopped_on_screen_and_goes_through_only_with_a_reason()
+    {
+        var patient = await NewPatientOfFossumAsync("Allergisk");
+        await PostAsync(new AllergyIntolerance
+        {
+            ClinicalStatus = new CodeableConcept("http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical", "active"),
+            VerificationStatus = new CodeableConcept("http://terminology.hl7.org/CodeSystem/allergyintolerance-verification", "confirmed"),
+            Category = [AllergyIntolerance.AllergyIntoleranceCategory.Medication],
+            Code = new CodeableConcept("http://www.whocc.no/atc", "J01C", "Penicilliner"),
+            Patient = new ResourceReference("Patient/" + patient),
+        });
+        var page = await host.SignedInAsync("fossum");
+        await page.GotoAsync("/patients/" + patient);
+        await Assertions.Expect(page.GetByTestId("cave")).ToContainTextAsync("Penicilliner");
+
+        var form = page.GetByTestId("prescribe");
+        await form.GetByLabel("Legemiddel").SelectOptionAsync("J01CA04");
+        await form.GetByLabel("Dosering med ord").FillAsync("500 mg tre ganger daglig i 7 dager");
+        await form.GetByRole(AriaRole.Button, new() { Name = "Forskriv" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByTestId("prescribing-stop")).ToContainTextAsync("allergi");
+        Assert.Empty(await FindAsync<MedicationRequest>("MedicationRequest?subject=Patient/" + patient));
+        await Assertions.Expect(form.GetByLabel("Dosering med ord")).ToHaveValueAsync("500 mg tre ganger daglig i 7 dager");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserHost.ScreenshotDirectory, "prescribing-stop.png"), FullPage = true });
+
+        await form.GetByLabel("Begrunnelse for å forskrive likevel").FillAsync("Tålt amoksicillin tidligere uten reaksjon; allergien er usikker.");
+        await form.GetByRole(AriaRole.Button, new() { Name = "Forskriv likevel" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByTestId("notice")).ToContainTextAsync("Forskrevet");
+        await Assertions.Expect(page.GetByTestId("medications")).ToContainTextAsync("500 mg tre ganger daglig");
+        var saved = Assert.Single(await FindAsync<MedicationRequest>("MedicationRequest?subject=Patient/" + patient));
+        Assert.Contains("Tålt amoksicillin", saved.GetExtension("https://samjournal.no/fhir/StructureDefinition/prescribing-override").GetExtensionValue<FhirString>("reason").Value);
+    }
+
+    [Fact]
+    public async System.Threading.Tasks.Task A_GP_signs_a_result_and_writes_a_signed_note_from_the_overview()
+    {
+        var patient = await NewPatientOfFossumAsync("Prøvesvar");
+        var fossum = "Practitioner/" + (await FindAsync<Practitioner>("Practitioner?identifier=urn:oid:2.16.578.1.12.4.1.4.4|91000501"))[0].Id;
+        var order = await PostAsync(new ServiceRequest
+        {
+            Status = RequestStatus.Active,
+            Intent = RequestIntent.Order,
+            Subject = new ResourceReference("Patient/" + patient),
+            Requester = new ResourceReference(fossum),
+            Code = new CodeableConcept("http://loinc.org", "2823-3", "Kalium"),
+        });
+        await PostAsync(new Observation
+        {
+            Status = ObservationStatus.Final,
+            BasedOn = [new ResourceReference("ServiceRequest/" + order.Id)],
+            Category = [new CodeableConcept("http://terminology.hl7.org/CodeSystem/observation-category", "laboratory")],
+            Code = new CodeableConcept("http://loinc.org", "2823-3", "Kalium"),
+            Subject = new ResourceReference("Patient/" + patient),
+            Effective = new FhirDateTime(DateTimeOffset.UtcNow),
+            Value = new Quantity(5.4m, "mmol/L"),
+            Interpretation = [new CodeableConcept("http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation", "H")],
+        });
+        var page = await host.SignedInAsync("fossum");
+        await page.GotoAsync("/patients/" + patient);
+
+        await Assertions.Expect(page.GetByTestId("results")).ToContainTextAsync("avvikende");
+        var toSign = page.GetByTestId("to-sign");
+        await Assertions.Expect(toSign).ToContainTextAsync("Kalium");
+        await toSign.GetByRole(AriaRole.Button, new() { Name = "Kvitter" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("notice")).ToContainTextAsync("Signert");
+        await Assertions.Expect(page.GetByTestId("to-sign")).ToHaveCountAsync(0);
+        var signOff = Assert.Single(await FindAsync<Hl7.Fhir.Model.Task>($"Task?patient=Patient/{patient}&code=https://samjournal.no/fhir/CodeSystem/task-code|result-sign-off"));
+        Assert.Equal(Hl7.Fhir.Model.Task.TaskStatus.Completed, signOff.Status);
+
+        await page.GetByLabel("Notat", new() { Exact = true }).FillAsync("Kalium lett forhøyet. Ny prøve om en uke.");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Signer notat" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("notes")).ToContainTextAsync("Ny prøve om en uke.");
+        var note = Assert.Single(await FindAsync<Composition>($"Composition?subject=Patient/{patient}"));
+        Assert.Equal(CompositionStatus.Final, note.Status);
+        Assert.Equal(fossum, note.Attester[0].Party.Reference);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserHost.ScreenshotDirectory, "overview-acting.png"), FullPage = true });
+    }
+
+    private async Task<string> NewPatientOfFossumAsync(string family)
+    {
+        var fossum = (await FindAsync<Practitioner>("Practitioner?identifier=urn:oid:2.16.578.1.12.4.1.4.4|91000501"))[0].Id;
+        var office = (await FindAsync<Organization>("Organization?identifier=urn:oid:2.16.578.1.12.4.1.4.101|310900508"))[0].Id;
+        var fnr = new Samjournal.Clinical.Identifiers.SyntheticIdentityGenerator(Random.Shared.Next()).NextFodselsnummer(new DateOnly(1960, 5, 17), AdministrativeGender.Female);
+        var created = await PostAsync(new Patient
+        {
+            Identifier = [new Identifier(FnrSystem, fnr)],
+            Name = [new HumanName { Family = family, Given = ["Kari"] }],
+            Gender = AdministrativeGender.Female,
+            BirthDate = "1960-05-17",
+            GeneralPractitioner = [new ResourceReference("Practitioner/" + fossum), new ResourceReference("Organization/" + office)],
+        });
+        return created.Id!;
+    }
+
+    private async Task<T> PostAsync<T>(T resource)
+        where T : Resource =>
+        await (await host.Client.PostAsync(resource.TypeName, FhirClientExtensions.Json(resource))).ExpectAsync<T>(HttpStatusCode.Created);
+
+    private async Task<List<T>> FindAsync<T>(string query)
+        where T : Resource =>
+        [.. (await (await host.Client.GetAsync(query)).ExpectAsync<Bundle>(HttpStatusCode.OK)).Entry.Select(e => e.Resource).OfType<T>()];
+
     /// <summary>A patient on Eirik Fossum's GP list, found by the system client (not by the code under test's web pages).</summary>
     private async Task<(string Id, string Family, string Fnr)> PatientOfFossumAsync(int skip = 0)
     {

@@ -1,0 +1,135 @@
+using Hl7.Fhir.Model;
+using Samjournal.Access.Repository;
+using Samjournal.Clinical.Medications;
+using Samjournal.Clinical.Medications.Catalogue;
+using Samjournal.Clinical.Medications.Checks;
+using Samjournal.Clinical.Notes;
+using Samjournal.Clinical.WorkItems;
+using FhirError = Samjournal.Fhir.Errors.FhirOperationException;
+
+namespace Samjournal.Server.Web;
+
+/// <summary>
+/// What the web app's forms do. Each maps a form to the same writes a FHIR client makes, through the
+/// signed-in person's door, so every rule applies (prescribing checks, work-item signing rights,
+/// audit); a refusal comes back to the overview in the user's terms, with what they typed.
+/// </summary>
+internal static class WebActions
+{
+    public static void MapWebActions(this WebApplication app)
+    {
+        app.MapPost("/auth/sign-work-item", SignWorkItemAsync).DisableAntiforgery();
+        app.MapPost("/auth/note", NoteAsync).DisableAntiforgery();
+        app.MapPost("/auth/prescribe", PrescribeAsync).DisableAntiforgery();
+    }
+
+    private static async Task<IResult> SignWorkItemAsync(HttpContext http, ScopedRepository repo, WorkItemDesk desk)
+    {
+        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        var patient = form["patient"].ToString();
+        return await ActAsync(repo, patient, async () =>
+        {
+            await desk.SignAsync(repo.Caller, form["task"].ToString(), null, http.RequestAborted);
+            return "signed";
+        });
+    }
+
+    private static async Task<IResult> NoteAsync(HttpContext http, ScopedRepository repo, TimeProvider time)
+    {
+        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        var patient = form["patient"].ToString();
+        var text = form["text"].ToString();
+        return await ActAsync(repo, patient, async () =>
+        {
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                throw FhirError.BadRequest("Et notat trenger tekst.");
+            }
+
+            var note = ClinicalNotes.Signed(patient, null, await AuthorAsync(repo, http.RequestAborted), text, time.GetUtcNow());
+            await repo.CreateAsync(note, null, http.RequestAborted);
+            return "signed";
+        });
+    }
+
+    private static async Task<IResult> PrescribeAsync(HttpContext http, ScopedRepository repo, MedicationCatalogue catalogue)
+    {
+        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        var patient = form["patient"].ToString();
+        var atc = form["atc"].ToString();
+        var dosage = form["dosage"].ToString();
+        if (repo.Caller.Kind != CallerKind.Staff)
+        {
+            return Results.Redirect("/sign-in");
+        }
+
+        var prescription = new MedicationRequest
+        {
+            Status = MedicationRequest.MedicationrequestStatus.Active,
+            Intent = MedicationRequest.MedicationRequestIntent.Order,
+            Subject = new ResourceReference("Patient/" + patient),
+            Medication = new CodeableConcept(AtcCode.System, atc, catalogue.NameOf(atc)) { Text = catalogue.NameOf(atc) },
+            DosageInstruction = [new Dosage { Text = dosage }],
+            Requester = await AuthorAsync(repo, http.RequestAborted),
+            AuthoredOnElement = new FhirDateTime(DateTimeOffset.UtcNow),
+        };
+        var reason = form["overrideReason"].ToString();
+        if (!string.IsNullOrWhiteSpace(reason))
+        {
+            foreach (var code in form["stop"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var extension = new Extension { Url = PrescribingOverride.Url };
+                extension.AddExtension("finding", new Code(code));
+                extension.AddExtension("reason", new FhirString(reason.Trim()));
+                prescription.Extension.Add(extension);
+            }
+        }
+
+        try
+        {
+            await repo.CreateAsync(prescription, null, http.RequestAborted);
+            return Results.Redirect(Overview(patient, "notice=" + Uri.EscapeDataString("Forskrevet: " + catalogue.NameOf(atc) + ".")));
+        }
+        catch (PrescribingStopException stop)
+        {
+            var codes = string.Join(',', stop.Findings.Where(f => f.Blocks).Select(f => f.Code).Distinct());
+            var text = string.Join(" ", stop.Findings.Where(f => f.Blocks).Select(f => f.Norwegian));
+            return Results.Redirect(Overview(patient,
+                $"atc={Uri.EscapeDataString(atc)}&dosage={Uri.EscapeDataString(dosage)}&stop={Uri.EscapeDataString(codes)}&stopText={Uri.EscapeDataString(text)}") + "#prescribe");
+        }
+        catch (FhirError problem) when ((int)problem.Status is >= 400 and < 500)
+        {
+            return Results.Redirect(Overview(patient, "notice=" + Uri.EscapeDataString(problem.Message)));
+        }
+    }
+
+    /// <summary>Runs a write for the signed-in person and returns to the overview, with the refusal's words when refused.</summary>
+    private static async Task<IResult> ActAsync(ScopedRepository repo, string patient, Func<Task<string>> act)
+    {
+        if (repo.Caller.Kind != CallerKind.Staff)
+        {
+            return Results.Redirect("/sign-in");
+        }
+
+        try
+        {
+            await act();
+            return Results.Redirect(Overview(patient, "notice=" + Uri.EscapeDataString("Signert.")));
+        }
+        catch (FhirError problem) when ((int)problem.Status is >= 400 and < 500)
+        {
+            return Results.Redirect(Overview(patient, "notice=" + Uri.EscapeDataString(problem.Message)));
+        }
+    }
+
+    private static async Task<ResourceReference> AuthorAsync(ScopedRepository repo, CancellationToken ct)
+    {
+        var person = (await repo.StaffIdentityAsync(ct)).FirstOrDefault(g => g.StartsWith("Practitioner/", StringComparison.Ordinal));
+        return new ResourceReference(person, repo.Caller.Name)
+        {
+            Identifier = repo.Caller.HprNumber is { } hpr ? new Identifier(Samjournal.Clinical.Identifiers.NorwegianSystems.HprNummer, hpr) : null,
+        };
+    }
+
+    private static string Overview(string patient, string query) => $"/patients/{Uri.EscapeDataString(patient)}?{query}";
+}
