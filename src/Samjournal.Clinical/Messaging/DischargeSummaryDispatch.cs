@@ -129,24 +129,11 @@ internal sealed class DischargeSummaryDispatch(MessageDirectory directory, TimeP
             return;
         }
 
-        var task = new FhirTask
-        {
-            Status = FhirTask.TaskStatus.Requested,
-            Intent = FhirTask.TaskIntent.Order,
-            Priority = RequestPriority.Urgent,
-            Code = new CodeableConcept(WorkItemTypes.System, WorkItemTypes.MessageFailure, WorkItemTypes.Display(WorkItemTypes.MessageFailure)),
-            Focus = new ResourceReference(focus),
-            For = new ResourceReference(patientRef),
-            Encounter = summary.Encounter,
-            Owner = signer is null ? null : (ResourceReference)signer.DeepCopy(),
-            Description = $"Epikrisen er ikke sendt til {receiver.Display ?? receiver.Reference}: {why}",
-            AuthoredOnElement = new FhirDateTime(time.GetUtcNow()),
-        };
-        if (transaction.Author?.Unit is { } unit)
-        {
-            task.SetExtension(WorkItemTasks.QueueUrl, await new WorkItemDirectory((t, q, c) => transaction.SearchAsync(t, q, 5, c)).UnitAsync(unit, null, ct));
-        }
-
+        var queue = transaction.Author?.Unit is { } unit
+            ? await new WorkItemDirectory((t, q, c) => transaction.SearchAsync(t, q, 5, c)).UnitAsync(unit, null, ct)
+            : null;
+        var task = MessageFailures.New(focus, patientRef, signer, queue, $"Epikrisen er ikke sendt til {receiver.Display ?? receiver.Reference}: {why}", time.GetUtcNow());
+        task.Encounter = summary.Encounter;
         await transaction.CreateAsync(task, ct);
     }
 }

@@ -296,24 +296,8 @@ internal sealed class OutboxRules(MessageDirectory directory, TimeProvider time,
             DeliveryStates.Failed => "kunne ikke overføres etter " + MessageRecords.Attempts(message) + " forsøk",
             _ => "ingen kvittering innen fristen",
         };
-        var task = new FhirTask
-        {
-            Status = FhirTask.TaskStatus.Requested,
-            Intent = FhirTask.TaskIntent.Order,
-            Priority = RequestPriority.Urgent,
-            Code = new CodeableConcept(WorkItemTypes.System, WorkItemTypes.MessageFailure, WorkItemTypes.Display(WorkItemTypes.MessageFailure)),
-            Focus = new ResourceReference(focus),
-            For = WorkItemTasks.Literal(message.Subject) is { } patient ? new ResourceReference(patient) : null,
-            Owner = message.Sender is { } sender ? (ResourceReference)sender.DeepCopy() : null,
-            Description = $"{MessageTypes.Display(type)} til {receiver} er ikke levert: {why}.",
-            AuthoredOnElement = new FhirDateTime(time.GetUtcNow()),
-        };
-        if (MessageRecords.SendingUnit(message) is { } unit)
-        {
-            task.SetExtension(WorkItemTasks.QueueUrl, unit);
-            task.Owner ??= (ResourceReference)unit.DeepCopy();
-        }
-
+        var task = MessageFailures.New(focus, WorkItemTasks.Literal(message.Subject), message.Sender, MessageRecords.SendingUnit(message),
+            $"{MessageTypes.Display(type)} til {receiver} er ikke levert: {why}.", time.GetUtcNow());
         await transaction.CreateAsync(task, ct);
     }
 }

@@ -52,7 +52,7 @@ internal static class WebActions
         });
     }
 
-    private static async Task<IResult> PrescribeAsync(HttpContext http, ScopedRepository repo, MedicationCatalogue catalogue)
+    private static async Task<IResult> PrescribeAsync(HttpContext http, ScopedRepository repo, MedicationCatalogue catalogue, TimeProvider time)
     {
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
         var patient = form["patient"].ToString();
@@ -71,7 +71,7 @@ internal static class WebActions
             Medication = new CodeableConcept(AtcCode.System, atc, catalogue.NameOf(atc)) { Text = catalogue.NameOf(atc) },
             DosageInstruction = [new Dosage { Text = dosage }],
             Requester = await AuthorAsync(repo, http.RequestAborted),
-            AuthoredOnElement = new FhirDateTime(DateTimeOffset.UtcNow),
+            AuthoredOnElement = new FhirDateTime(time.GetUtcNow()),
         };
         var reason = form["overrideReason"].ToString();
         if (!string.IsNullOrWhiteSpace(reason))
