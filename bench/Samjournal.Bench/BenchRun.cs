@@ -163,6 +163,11 @@ internal static class BenchRun
             await BenchToken.AuthorizeAsync(http, baseUrl);
         }
 
+        if (options.OverviewRenders > 0)
+        {
+            notes.Add(await OverviewRun.RunAsync(http, baseUrl, name, loaded.Snapshot().PatientIds, options.OverviewRenders, prepareStaff: !options.AsStaff));
+        }
+
         // Half of the first pass is the JIT compiling Firely's and our code (measured: ~2,000/s
         // cold against ~3,600/s warm on PostgreSQL), so the clones show the steady state. At 1x one
         // clone is loaded after the measurements only for that figure.

@@ -29,6 +29,9 @@ internal sealed record Options
     /// <summary>Run the queries as a staff user with a care relation to every patient.</summary>
     public bool AsStaff { get; init; }
 
+    /// <summary>Server renders of the web app's patient overview to measure (0: none).</summary>
+    public int OverviewRenders { get; init; }
+
     /// <summary>Stop a query's measured requests after this long (per query and client count).</summary>
     public int QuerySeconds { get; init; } = 60;
 
@@ -47,6 +50,8 @@ internal sealed record Options
           --patients N                    use only the first N patient bundles (trial runs)
           --stages                        only the CPU per resource of each ingest stage on one core
           --as-staff                      run the 1x queries as a ward doctor (access policy on) instead of the system client
+          --overview N                    after the 1x queries, render the web app's patient overview N times for the
+                                          patient with the most observations, signed in as the ward doctor
                                           (parse, reference walk, index extraction, serialise)
           --quick                         trial run: --patients 10 --reads 1000 --searches 200
           --server-url URL                measure a running server instead of starting one
@@ -72,6 +77,7 @@ internal sealed record Options
                 "--query-seconds" => options with { QuerySeconds = PositiveInt(Value()) },
                 "--quick" => options with { Patients = 10, Reads = 1_000, Searches = 200 },
                 "--as-staff" => options with { AsStaff = true },
+                "--overview" => options with { OverviewRenders = PositiveInt(Value()) },
                 "--clients" => options with { Clients = PositiveInt(Value()) },
                 "--reads" => options with { Reads = PositiveInt(Value()) },
                 "--server-url" => options with { ServerUrl = Value().TrimEnd('/') },

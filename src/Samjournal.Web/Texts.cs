@@ -85,6 +85,10 @@ public sealed class Texts
     public string PrescribeAnyway => En ? "Prescribe anyway" : "Forskriv likevel";
     public string Prescribed => En ? "Prescribed." : "Forskrevet.";
     public string Signed => En ? "Signed." : "Signert.";
+    public string SendReferral => En ? "Send referral" : "Send henvisning";
+    public string Receiver => En ? "To" : "Til";
+    public string ReferralWhat => En ? "What is asked for" : "Hva det henvises til";
+    public string ReferralReason => En ? "Reason and question" : "Problemstilling";
 
     public string Role(string? role) => role switch
     {

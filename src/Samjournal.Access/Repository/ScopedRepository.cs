@@ -84,8 +84,12 @@ public sealed class ScopedRepository
     /// search that workflows and workers use. Filtered and audited like every search.</summary>
     public async Task<IReadOnlyList<Resource>> FindAsync(string type, string criteria, int count, CancellationToken ct)
     {
-        var clauses = CriteriaParser.Parse(type, criteria.TrimStart('?'), _engine.SearchParameters);
-        var request = new SearchRequest(type, clauses, count, true, TotalMode.None, [], 0) { Query = $"{type}?{criteria.TrimStart('?')}" };
+        // _sort (e.g. -date) orders in the query, so "the newest n" is exactly that.
+        var parts = criteria.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries);
+        var sortText = parts.FirstOrDefault(p => p.StartsWith("_sort=", StringComparison.Ordinal))?["_sort=".Length..];
+        var clauses = CriteriaParser.Parse(type, string.Join('&', parts.Where(p => !p.StartsWith("_sort=", StringComparison.Ordinal))), _engine.SearchParameters);
+        var sort = sortText is null ? [] : Samjournal.Fhir.Search.SortKey.Parse(type, Uri.UnescapeDataString(sortText), true, [], _engine.SearchParameters);
+        var request = new SearchRequest(type, clauses, count, true, TotalMode.None, [], 0) { Query = $"{type}?{criteria.TrimStart('?')}", Sort = sort };
         var result = await SearchAsync(request, ct);
         return result.Page.Matches.Where(v => !v.IsDeleted).Select(v => Samjournal.Fhir.Serialization.FhirFormat.Parse(v.Json!, Samjournal.Fhir.Serialization.FhirMediaType.Json)).ToList();
     }

@@ -40,6 +40,29 @@ public sealed class MessageDirectory(WorkItemRoutes routes)
             : null;
     }
 
+    /// <summary>Every receiver the directory has for <paramref name="messageType"/>: units on this record
+    /// with a queue for it, then organisations with an active message endpoint taking it, by name.</summary>
+    public async Task<IReadOnlyList<ResourceReference>> ReceiversAsync(string messageType, Search search, CancellationToken ct)
+    {
+        var people = new WorkItemDirectory((t, q, c) => search(t, q, 5, c));
+        var receivers = new List<ResourceReference>();
+        foreach (var unit in routes.All.Where(r => r.Type == LocalWorkType(messageType)).Select(r => (r.UnitOrganisationNumber, r.UnitName)).Distinct())
+        {
+            receivers.Add(await people.UnitAsync(unit.UnitOrganisationNumber, unit.UnitName, ct));
+        }
+
+        foreach (var endpoint in (await search("Endpoint", $"payload-type={MessageTypes.System}|{messageType}&status=active", 100, ct)).OfType<Endpoint>())
+        {
+            if (endpoint.ManagingOrganization is { } owner && await OrganisationAsync(owner, search, ct) is { } organisation
+                && !receivers.Any(r => r.Reference == "Organization/" + organisation.Id))
+            {
+                receivers.Add(new ResourceReference("Organization/" + organisation.Id, organisation.Name));
+            }
+        }
+
+        return [.. receivers.Where(r => r.Reference is not null).OrderBy(r => r.Display, StringComparer.OrdinalIgnoreCase)];
+    }
+
     /// <summary>Where a <paramref name="messageType"/> message to <paramref name="receiver"/> goes, or
     /// null when the directory has no way to it (Why then says so in the user's terms).</summary>
     public async Task<(MessageAddress? Address, string Why)> FindAsync(ResourceReference receiver, string messageType, Search search, CancellationToken ct)

@@ -21,6 +21,57 @@ internal static class WebActions
         app.MapPost("/auth/sign-work-item", SignWorkItemAsync).DisableAntiforgery();
         app.MapPost("/auth/note", NoteAsync).DisableAntiforgery();
         app.MapPost("/auth/prescribe", PrescribeAsync).DisableAntiforgery();
+        app.MapPost("/auth/referral", ReferralAsync).DisableAntiforgery();
+    }
+
+    /// <summary>A referral and its message in one transaction, as a FHIR client sends it: the outbox
+    /// rules address it, or refuse a receiver that cannot take it.</summary>
+    private static async Task<IResult> ReferralAsync(HttpContext http, ScopedRepository repo)
+    {
+        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        var patient = form["patient"].ToString();
+        if (repo.Caller.Kind != CallerKind.Staff)
+        {
+            return Results.Redirect("/sign-in");
+        }
+
+        var referral = new Bundle.EntryComponent
+        {
+            FullUrl = "urn:uuid:" + Guid.NewGuid(),
+            Resource = new ServiceRequest
+            {
+                Status = RequestStatus.Active,
+                Intent = RequestIntent.Order,
+                Category = [new CodeableConcept("http://snomed.info/sct", "3457005", "Patient referral")],
+                Subject = new ResourceReference("Patient/" + patient),
+                Code = new CodeableConcept { Text = form["what"].ToString() },
+                ReasonCode = [new CodeableConcept { Text = form["reason"].ToString() }],
+                Requester = await AuthorAsync(repo, http.RequestAborted),
+            },
+            Request = new Bundle.RequestComponent { Method = Bundle.HTTPVerb.POST, Url = "ServiceRequest" },
+        };
+        var message = new Communication
+        {
+            Status = EventStatus.Preparation,
+            Category = [new CodeableConcept(Samjournal.Clinical.Messaging.MessageTypes.System, Samjournal.Clinical.Messaging.MessageTypes.Referral)],
+            Subject = new ResourceReference("Patient/" + patient),
+            Recipient = [new ResourceReference(form["receiver"].ToString())],
+            Payload = [new Communication.PayloadComponent { Content = new ResourceReference(referral.FullUrl) }],
+        };
+        var bundle = new Bundle
+        {
+            Type = Bundle.BundleType.Transaction,
+            Entry = [referral, new() { FullUrl = "urn:uuid:" + Guid.NewGuid(), Resource = message, Request = new Bundle.RequestComponent { Method = Bundle.HTTPVerb.POST, Url = "Communication" } }],
+        };
+        try
+        {
+            await repo.ProcessBundleAsync(bundle, "urn:samjournal", false, http.RequestAborted);
+            return Results.Redirect(Overview(patient, "notice=" + Uri.EscapeDataString("Henvisningen er lagt til sending; se tilstanden under Henvisninger og meldinger.")) + "#messages");
+        }
+        catch (FhirError problem) when ((int)problem.Status is >= 400 and < 500)
+        {
+            return Results.Redirect(Overview(patient, "notice=" + Uri.EscapeDataString(problem.Message)));
+        }
     }
 
     private static async Task<IResult> SignWorkItemAsync(HttpContext http, ScopedRepository repo, WorkItemDesk desk)

@@ -164,6 +164,30 @@ public sealed partial class WebAppBehaviour(BrowserHost host) : IClassFixture<Br
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserHost.ScreenshotDirectory, "overview-acting.png"), FullPage = true });
     }
 
+    [Fact]
+    public async System.Threading.Tasks.Task A_GP_sends_a_referral_from_the_overview_and_sees_where_it_is()
+    {
+        var patient = await NewPatientOfFossumAsync("Henvist");
+        var page = await host.SignedInAsync("fossum");
+        await page.GotoAsync("/patients/" + patient);
+
+        var form = page.GetByTestId("refer");
+        await form.Locator("select[name=receiver]").SelectOptionAsync(new SelectOptionValue { Label = "Hjemmetjenesten Fjordvik" });
+        await form.GetByLabel("Hva det henvises til").FillAsync("Hjemmesykepleie: sårstell");
+        await form.GetByLabel("Problemstilling").FillAsync("Leggsår etter operasjon, trenger stell tre ganger i uken.");
+        await form.GetByRole(AriaRole.Button, new() { Name = "Send henvisning" }).ClickAsync();
+
+        var messages = page.GetByTestId("messages");
+        await Assertions.Expect(messages).ToContainTextAsync("Henvisning → Hjemmetjenesten Fjordvik: Sendt (kvittert) – venter på vurdering");
+        var item = Assert.Single(await FindAsync<Hl7.Fhir.Model.Task>($"Task?patient=Patient/{patient}&code=https://samjournal.no/fhir/CodeSystem/task-code|referral"));
+        Assert.Equal("310900303", item.GetExtensionValue<ResourceReference>("https://samjournal.no/fhir/StructureDefinition/work-item-queue").Identifier.Value);
+
+        using var hagen = await host.ClientForAsync("hagen");
+        await (await hagen.PostAsync($"Task/{item.Id}/$accept", null)).ExpectAsync<Hl7.Fhir.Model.Task>(HttpStatusCode.OK);
+        await page.ReloadAsync();
+        await Assertions.Expect(page.GetByTestId("messages")).ToContainTextAsync("tatt imot");
+    }
+
     private async Task<string> NewPatientOfFossumAsync(string family)
     {
         var fossum = (await FindAsync<Practitioner>("Practitioner?identifier=urn:oid:2.16.578.1.12.4.1.4.4|91000501"))[0].Id;
