@@ -20,8 +20,13 @@ public sealed record MessageAddress(ResourceReference Receiver, string ReceiverN
 /// </list>
 /// A receiver found in neither cannot take the message, and sending to it fails at once.
 /// </summary>
-public sealed class MessageDirectory(WorkItemRoutes routes)
+public sealed class MessageDirectory(WorkItemRoutes routes, TimeProvider time)
 {
+    // Who takes what changes seldom; a form that offers receivers need not look them all up each time.
+    private static readonly TimeSpan ReceiverListLifetime = TimeSpan.FromMinutes(1);
+    private readonly Dictionary<string, (IReadOnlyList<ResourceReference> Receivers, DateTimeOffset Until)> _receivers = new(StringComparer.Ordinal);
+    private readonly Lock _receiversLock = new();
+
     public delegate Task<IReadOnlyList<Resource>> Search(string type, string criteria, int limit, CancellationToken ct);
 
     /// <summary>The work-item type a message of <paramref name="messageType"/> becomes in a local unit's queue.</summary>
@@ -41,8 +46,28 @@ public sealed class MessageDirectory(WorkItemRoutes routes)
     }
 
     /// <summary>Every receiver the directory has for <paramref name="messageType"/>: units on this record
-    /// with a queue for it, then organisations with an active message endpoint taking it, by name.</summary>
+    /// with a queue for it, then organisations with an active message endpoint taking it, by name
+    /// (looked up at most once a minute). Sending still checks the directory as it is.</summary>
     public async Task<IReadOnlyList<ResourceReference>> ReceiversAsync(string messageType, Search search, CancellationToken ct)
+    {
+        lock (_receiversLock)
+        {
+            if (_receivers.TryGetValue(messageType, out var cached) && cached.Until > time.GetUtcNow())
+            {
+                return cached.Receivers;
+            }
+        }
+
+        var found = await LookUpReceiversAsync(messageType, search, ct);
+        lock (_receiversLock)
+        {
+            _receivers[messageType] = (found, time.GetUtcNow() + ReceiverListLifetime);
+        }
+
+        return found;
+    }
+
+    private async Task<IReadOnlyList<ResourceReference>> LookUpReceiversAsync(string messageType, Search search, CancellationToken ct)
     {
         var people = new WorkItemDirectory((t, q, c) => search(t, q, 5, c));
         var receivers = new List<ResourceReference>();

@@ -31,7 +31,7 @@ public static class MessagingServices
                     $"Samjournal will not start: Messaging:FallbackUnit ({options.FallbackUnit}) needs a '{WorkItemTypes.MessageFailure}' route, so a message that fails always has an owner.");
             }
 
-            return new MessageDirectory(routes);
+            return new MessageDirectory(routes, sp.GetRequiredService<TimeProvider>());
         });
         services.AddSingleton<IWriteHook>(sp => new OutboxRules(
             sp.GetRequiredService<MessageDirectory>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<OutboxSignal>(), options.FallbackUnit));

@@ -78,7 +78,7 @@ public sealed partial class WebAppBehaviour(BrowserHost host) : IClassFixture<Br
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserHost.ScreenshotDirectory, "emergency-access.png"), FullPage = true });
         await form.GetByRole(AriaRole.Button).ClickAsync();
 
-        await page.WaitForURLAsync(new Regex("/patients/" + Regex.Escape(patient) + "$"));
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/patients/" + Regex.Escape(patient) + "$"));
         await Assertions.Expect(page.GetByTestId("emergency-banner")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("patient-banner")).ToBeVisibleAsync();
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserHost.ScreenshotDirectory, "overview-emergency-access.png"), FullPage = true });
