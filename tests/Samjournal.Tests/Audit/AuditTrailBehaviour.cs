@@ -246,8 +246,12 @@ public sealed class AuditTrailOnPostgres(PostgresHost host) : AuditTrailBehaviou
     {
         await using var late = (Npgsql.NpgsqlConnection)await RawDatabase.OpenAsync(Host);
         await using var tx = await late.BeginTransactionAsync();
+        // Recorded now: a record dated 1970 would count as slipped in around the chain (older than the
+        // chainer's delay and unlinked) whenever another database's transaction on the shared test
+        // cluster holds the chain back for a moment, which made this test fail on a busy CI.
+        var now = (DateTimeOffset.UtcNow.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
         await using (var insert = new Npgsql.NpgsqlCommand(
-            "INSERT INTO audit_log (recorded_us, actor_kind, actor_subject, purpose, action, interaction, what, basis, outcome) VALUES (0, 'system', 'late-writer', 'test', 'R', 'read', 'Patient/late', 'system', 0) RETURNING seq", late, tx))
+            $"INSERT INTO audit_log (recorded_us, actor_kind, actor_subject, purpose, action, interaction, what, basis, outcome) VALUES ({now}, 'system', 'late-writer', 'test', 'R', 'read', 'Patient/late', 'system', 0) RETURNING seq", late, tx))
         {
             var seq = (long)(await insert.ExecuteScalarAsync())!;
             var patient = await CreateAsync(NewPatient());

@@ -1,5 +1,6 @@
 using System.Net;
 using Hl7.Fhir.Model;
+using Hl7.Fhir.Serialization;
 using Samjournal.Clinical.Identifiers;
 using Samjournal.Clinical.Messaging;
 using Samjournal.Clinical.WorkItems;
@@ -26,6 +27,7 @@ public sealed class TwoSystemsMessagingTests(ITestOutputHelper output)
     private const string MedicalWard = "310900117";
     private const string Municipality = "310900206";
     private const string HomeCare = "310900303";
+    private const string FjordvikLegekontor = "310900508";
 
     [Fact]
     public async System.Threading.Tasks.Task Referrals_and_messages_cross_between_two_systems_without_loss_or_duplicates()
@@ -58,8 +60,9 @@ public sealed class TwoSystemsMessagingTests(ITestOutputHelper output)
                 Name = [new HumanName { Family = "Grøtli", Given = ["Solveig"] }],
                 Gender = AdministrativeGender.Female,
                 BirthDate = "1948-03-14",
+                GeneralPractitioner = [new ResourceReference(await OrganisationAsync(hSystem, FjordvikLegekontor))],
             });
-            await CreateAsync(hSystem, new Encounter
+            var stay = await CreateAsync(hSystem, new Encounter
             {
                 Status = Encounter.EncounterStatus.InProgress,
                 Class = new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "IMP"),
@@ -69,6 +72,15 @@ public sealed class TwoSystemsMessagingTests(ITestOutputHelper output)
             using var haugen = await hospital.ClientForAsync("haugen");
             var haugenPerson = "Practitioner/" + (await SearchAsync<Practitioner>(hSystem, $"Practitioner?identifier={NorwegianSystems.HprNummer}|9100101")).Single().Id;
             var homeCareOnHospital = await OrganisationAsync(hSystem, HomeCare);
+            // She had home care from the municipality before the stay, so her discharge summary goes there too.
+            await CreateAsync(hSystem, new Encounter
+            {
+                Status = Encounter.EncounterStatus.Finished,
+                Class = new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "HH"),
+                Subject = new ResourceReference("Patient/" + patient.Id),
+                ServiceProvider = new ResourceReference(homeCareOnHospital),
+                Period = new Period { StartElement = new FhirDateTime(DateTimeOffset.UtcNow.AddDays(-60)), EndElement = new FhirDateTime(DateTimeOffset.UtcNow.AddDays(-3)) },
+            });
 
             // 1. A referral to the municipality's home care: delivered, taken in once, accepted, and the referrer sees it.
             var (referral, referralMessage) = await SendReferralAsync(haugen, patient.Id, homeCareOnHospital, "Hjemmesykepleie: sårstell og medisiner");
@@ -89,6 +101,22 @@ public sealed class TwoSystemsMessagingTests(ITestOutputHelper output)
             Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
             Assert.Equal(HttpStatusCode.OK, (await hagen.GetAsync("Patient/" + mPatient.Id)).StatusCode);
             await WaitForAsync(async () => (await TrackingAsync(hSystem, referral)).Status == FhirTask.TaskStatus.Accepted, "the referrer to see the referral accepted");
+
+            // 1b. The signed discharge summary goes by itself to the GP (on this record) and to home care (on the other system).
+            var signed = await SignDischargeSummaryAsync(haugen, hSystem, patient.Id, "Encounter/" + stay.Id);
+            var summaries = await SearchAsync<Communication>(hSystem, $"Communication?subject=Patient/{patient.Id}&category={MessageTypes.System}|{MessageTypes.DischargeSummary}");
+            Assert.Equal(2, summaries.Count);
+            foreach (var summary in summaries)
+            {
+                await WaitForStateAsync(hSystem, summary.Id, DeliveryStates.Delivered);
+            }
+
+            var document = (await SearchAsync<DocumentReference>(mSystem, "DocumentReference?subject=Patient/" + mPatient.Id)).Single();
+            var carried = new FhirJsonDeserializer().Deserialize<Composition>(System.Text.Encoding.UTF8.GetString(document.Content[0].Attachment.Data));
+            Assert.Equal(CompositionStatus.Final, carried.Status);
+            Assert.Equal(signed.Section.Count, carried.Section.Count);
+            var toRead = (await SearchAsync<FhirTask>(mSystem, $"Task?focus=DocumentReference/{document.Id}&code={WorkItemTypes.System}|{WorkItemTypes.MessageToRead}")).Single();
+            Assert.Equal(HomeCare, WorkItemTasks.Reference(toRead, WorkItemTasks.QueueUrl)?.Identifier?.Value);
 
             // 2. The receiver rejects: a unit the hospital's directory routes to the municipality, but which the municipality does not have.
             var physio = await CreateAsync(hSystem, new Organization
@@ -146,9 +174,11 @@ public sealed class TwoSystemsMessagingTests(ITestOutputHelper output)
             // Every message the hospital sent is on the municipality exactly once.
             var inbound = await SearchAsync<Communication>(mClient, $"Communication?subject=Patient/{mPatient.Id}&_tag={MessageRecords.DirectionSystem}|{MessageRecords.Inbound}");
             var sent = await SearchAsync<Communication>(hClient, $"Communication?subject=Patient/{patient.Id}&_tag={MessageRecords.DirectionSystem}|{MessageRecords.Outbound}");
-            Assert.Equal(4, sent.Count);
-            Assert.Equal(sent.Select(MessageRecords.MessageId).Order(), inbound.Select(MessageRecords.MessageId).Order());
-            Assert.Equal(2, (await SearchAsync<FhirTask>(mClient, $"Task?patient=Patient/{mPatient.Id}&code={WorkItemTypes.System}|{WorkItemTypes.MessageToRead}")).Count);
+            Assert.Equal(6, sent.Count);
+            var remote = sent.Where(m => MessageRecords.Channel(m) == MessageRecords.FhirMessagingChannel).ToList();
+            Assert.Equal(5, remote.Count);
+            Assert.Equal(remote.Select(MessageRecords.MessageId).Order(), inbound.Select(MessageRecords.MessageId).Order());
+            Assert.Equal(3, (await SearchAsync<FhirTask>(mClient, $"Task?patient=Patient/{mPatient.Id}&code={WorkItemTypes.System}|{WorkItemTypes.MessageToRead}")).Count);
 
             // 6. The day's reconciliation: the rejection is open until someone handles it, then it balances.
             var today = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
@@ -163,8 +193,8 @@ public sealed class TwoSystemsMessagingTests(ITestOutputHelper output)
             var after = await ReconciliationAsync(hClient, today);
             output.WriteLine(string.Join(", ", after.Parameter.Select(p => $"{p.Name}={p.Value}")));
             Assert.True(after.GetSingleValue<FhirBoolean>("balanced")!.Value);
-            Assert.Equal(4, after.GetSingleValue<Integer>("created")!.Value);
-            Assert.Equal(3, after.GetSingleValue<Integer>("delivered")!.Value);
+            Assert.Equal(6, after.GetSingleValue<Integer>("created")!.Value);
+            Assert.Equal(5, after.GetSingleValue<Integer>("delivered")!.Value);
             Assert.Equal(1, after.GetSingleValue<Integer>("rejectedHandled")!.Value);
         }
         finally
@@ -172,6 +202,27 @@ public sealed class TwoSystemsMessagingTests(ITestOutputHelper output)
             hospital.Dispose();
             municipality.Dispose();
         }
+    }
+
+    /// <summary>Reconciles the medications at discharge from the stay, drafts the summary and signs it, as the ward doctor.</summary>
+    private static async Task<Composition> SignDischargeSummaryAsync(HttpClient doctor, HttpClient system, string patient, string stay)
+    {
+        var reconciliation = new Parameters();
+        reconciliation.Add("occasion", new Code("discharge"));
+        reconciliation.Add("encounter", new ResourceReference(stay));
+        reconciliation.Add("source", new Coding("https://samjournal.no/fhir/CodeSystem/reconciliation-source", "patient-interview"));
+        (await doctor.PostAsync($"Patient/{patient}/$reconcile-medications", FhirClientExtensions.Json(reconciliation))).EnsureSuccessStatusCode();
+        var draft = await CreateAsync(system, new Composition
+        {
+            Status = CompositionStatus.Preliminary,
+            Type = new CodeableConcept("http://loinc.org", "18842-5", "Discharge summary"),
+            Subject = new ResourceReference("Patient/" + patient),
+            Encounter = new ResourceReference(stay),
+            DateElement = new FhirDateTime(DateTimeOffset.UtcNow),
+            Author = [new ResourceReference { Display = "Ingrid Haugen" }],
+            Title = "Epikrise",
+        });
+        return await (await doctor.PostAsync($"Composition/{draft.Id}/$sign", null)).ExpectAsync<Composition>(HttpStatusCode.OK);
     }
 
     private static Dictionary<string, string> Settings(int own, int peer, string interval) => new()
