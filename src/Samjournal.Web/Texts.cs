@@ -83,7 +83,7 @@ public sealed class Texts
     public string Stop => En ? "Prescribing stop" : "Forskrivningsstopp";
     public string OverrideReason => En ? "Reason to go ahead despite the stop" : "Begrunnelse for å forskrive likevel";
     public string PrescribeAnyway => En ? "Prescribe anyway" : "Forskriv likevel";
-    public string Prescribed => En ? "Prescribed." : "Forskrevet.";
+    public string Prescribed => En ? "Prescribed:" : "Forskrevet:";
     public string Signed => En ? "Signed." : "Signert.";
     public string SendReferral => En ? "Send referral" : "Send henvisning";
     public string Receiver => En ? "To" : "Til";

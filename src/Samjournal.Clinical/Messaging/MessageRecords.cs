@@ -15,7 +15,6 @@ namespace Samjournal.Clinical.Messaging;
 /// <item><see cref="QueuedAtUrl"/> (valueDateTime): when the clinician sent it (the outbox entry);</item>
 /// <item><see cref="AttemptUrl"/> (complex, repeating: <c>time</c>, <c>outcome</c>) and <see cref="NextAttemptUrl"/>;</item>
 /// <item><see cref="ReceiptUrl"/> (complex: <c>status</c> AppRec Coding, <c>error</c> Codings, <c>text</c>, <c>time</c>);</item>
-/// <item><see cref="FailureTaskUrl"/> (valueReference Task): the work item raised for a failure;</item>
 /// <item><see cref="SendingUnitUrl"/> (valueReference Organization): the unit it went from.</item>
 /// </list>
 /// The message id (also the MessageHeader id and the id the receipt answers) is the identifier in
@@ -34,7 +33,6 @@ public static class MessageRecords
     public const string AttemptUrl = "https://samjournal.no/fhir/StructureDefinition/message-attempt";
     public const string NextAttemptUrl = "https://samjournal.no/fhir/StructureDefinition/message-next-attempt";
     public const string ReceiptUrl = "https://samjournal.no/fhir/StructureDefinition/message-receipt";
-    public const string FailureTaskUrl = "https://samjournal.no/fhir/StructureDefinition/message-failure-task";
     public const string SendingUnitUrl = "https://samjournal.no/fhir/StructureDefinition/message-sending-unit";
     public const string ReceiptOverdueUrl = "https://samjournal.no/fhir/StructureDefinition/message-receipt-overdue";
 
@@ -125,8 +123,6 @@ public static class MessageRecords
     public static string? Channel(Communication message) => message.GetExtensionValue<Code>(ChannelUrl)?.Value;
 
     public static string? EndpointAddress(Communication message) => message.GetExtensionValue<FhirUrl>(EndpointUrl)?.Value;
-
-    public static ResourceReference? FailureTask(Communication message) => message.GetExtensionValue<ResourceReference>(FailureTaskUrl);
 
     public static ResourceReference? SendingUnit(Communication message) => message.GetExtensionValue<ResourceReference>(SendingUnitUrl);
 

@@ -75,8 +75,6 @@ public static class DeliveryStates
     /// <summary>A message that came in (inbound); not part of the outbox.</summary>
     public const string Received = "received";
 
-    public static IReadOnlyList<string> Outbound { get; } = [Queued, Transmitted, Delivered, Rejected, Failed];
-
     public static string Display(string code) => code switch
     {
         Queued => "I kø",

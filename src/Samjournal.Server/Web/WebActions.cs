@@ -78,11 +78,7 @@ internal static class WebActions
     {
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
         var patient = form["patient"].ToString();
-        return await ActAsync(repo, patient, async () =>
-        {
-            await desk.SignAsync(repo.Caller, form["task"].ToString(), null, http.RequestAborted);
-            return "signed";
-        });
+        return await ActAsync(http, repo, patient, () => desk.SignAsync(repo.Caller, form["task"].ToString(), null, http.RequestAborted));
     }
 
     private static async Task<IResult> NoteAsync(HttpContext http, ScopedRepository repo, TimeProvider time)
@@ -90,7 +86,7 @@ internal static class WebActions
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
         var patient = form["patient"].ToString();
         var text = form["text"].ToString();
-        return await ActAsync(repo, patient, async () =>
+        return await ActAsync(http, repo, patient, async () =>
         {
             if (string.IsNullOrWhiteSpace(text))
             {
@@ -99,7 +95,6 @@ internal static class WebActions
 
             var note = ClinicalNotes.Signed(patient, null, await AuthorAsync(repo, http.RequestAborted), text, time.GetUtcNow());
             await repo.CreateAsync(note, null, http.RequestAborted);
-            return "signed";
         });
     }
 
@@ -139,7 +134,7 @@ internal static class WebActions
         try
         {
             await repo.CreateAsync(prescription, null, http.RequestAborted);
-            return Results.Redirect(Overview(patient, "notice=" + Uri.EscapeDataString("Forskrevet: " + catalogue.NameOf(atc) + ".")));
+            return Results.Redirect(Overview(patient, "notice=" + Uri.EscapeDataString($"{Samjournal.Web.Texts.Of(http).Prescribed} {catalogue.NameOf(atc)}.")));
         }
         catch (PrescribingStopException stop)
         {
@@ -155,7 +150,7 @@ internal static class WebActions
     }
 
     /// <summary>Runs a write for the signed-in person and returns to the overview, with the refusal's words when refused.</summary>
-    private static async Task<IResult> ActAsync(ScopedRepository repo, string patient, Func<Task<string>> act)
+    private static async Task<IResult> ActAsync(HttpContext http, ScopedRepository repo, string patient, Func<Task> act)
     {
         if (repo.Caller.Kind != CallerKind.Staff)
         {
@@ -165,7 +160,7 @@ internal static class WebActions
         try
         {
             await act();
-            return Results.Redirect(Overview(patient, "notice=" + Uri.EscapeDataString("Signert.")));
+            return Results.Redirect(Overview(patient, "notice=" + Uri.EscapeDataString(Samjournal.Web.Texts.Of(http).Signed)));
         }
         catch (FhirError problem) when ((int)problem.Status is >= 400 and < 500)
         {
