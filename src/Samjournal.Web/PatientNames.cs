@@ -1,5 +1,6 @@
 using System.Globalization;
 using Hl7.Fhir.Model;
+using Samjournal.Clinical.Identifiers;
 
 namespace Samjournal.Web;
 
@@ -7,9 +8,6 @@ namespace Samjournal.Web;
 /// number masked to the birth date until the user asks to see it.</summary>
 public static class PatientNames
 {
-    private const string Fodselsnummer = "urn:oid:2.16.578.1.12.4.1.4.1";
-    private const string DNummer = "urn:oid:2.16.578.1.12.4.1.4.2";
-
     public static string Full(Patient patient)
     {
         var name = patient.Name.FirstOrDefault(n => n.Use == HumanName.NameUse.Official) ?? patient.Name.FirstOrDefault();
@@ -33,7 +31,7 @@ public static class PatientNames
     }
 
     public static string? NationalId(Patient patient) =>
-        patient.Identifier.FirstOrDefault(i => i.System is Fodselsnummer or DNummer)?.Value;
+        patient.Identifier.FirstOrDefault(i => i.System is NorwegianSystems.Fodselsnummer or NorwegianSystems.DNummer)?.Value;
 
     /// <summary>The first six digits (the birth date) and five stars.</summary>
     public static string MaskedId(Patient patient) => NationalId(patient) is { Length: 11 } id ? id[..6] + " *****" : "";

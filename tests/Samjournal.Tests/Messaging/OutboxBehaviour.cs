@@ -184,6 +184,29 @@ public abstract class OutboxBehaviour(SamjournalHost host, FakeTimeProvider time
     }
 
     [Fact]
+    public async System.Threading.Tasks.Task An_endpoint_that_refuses_a_message_for_good_makes_it_rejected_on_the_sender_s_queue_without_retries()
+    {
+        using var receiver = new FakeReceiver { Status = HttpStatusCode.UnprocessableEntity };
+        var (patient, _) = await GpPatientAsync();
+        var (clinic, _) = await OutsideOrganisationAsync("Spesialist som avviser");
+        await RegisterEndpointAsync(clinic, receiver.Address, MessageTypes.DialogueMessage);
+        using var fossum = await Host.ClientForAsync("fossum");
+        var message = (await (await fossum.PostAsync("Communication", FhirClientExtensions.Json(
+            Message(MessageTypes.DialogueMessage, patient, clinic, new FhirString("Spørsmål om time."))))).ExpectAsync<Communication>(HttpStatusCode.Created)).Id;
+
+        await DeliverAsync();
+        await DeliverAsync();
+
+        var rejected = await CommunicationAsync(message);
+        Assert.Equal(DeliveryStates.Rejected, MessageRecords.State(rejected));
+        Assert.Equal(1, MessageRecords.Attempts(rejected));
+        Assert.Single(receiver.Received);
+        Assert.Contains("Mottatt i testmottaker", MessageRecords.ReceiptText(rejected));
+        var item = Assert.Single(await SearchAsync<FhirTask>($"Task?focus=Communication/{message}&code={WorkItemTypes.System}|{WorkItemTypes.MessageFailure}"));
+        Assert.Equal(await PractitionerAsync(FossumHpr), item.Owner.Reference);
+    }
+
+    [Fact]
     public async System.Threading.Tasks.Task A_transmitted_message_without_a_receipt_in_time_goes_on_the_sender_s_queue_and_a_late_receipt_still_counts()
     {
         using var receiver = new FakeReceiver();
