@@ -31,5 +31,8 @@ internal static class Styles
         input[type=text],input[type=search],input[type=password],select,textarea{font:inherit;padding:.35rem .5rem;border:1px solid #6a737d;border-radius:.3rem;width:100%}
         button{font:inherit;padding:.35rem .9rem;border-radius:.3rem;border:1px solid var(--accent);background:var(--accent);color:#fff;cursor:pointer}
         .error{color:var(--alert);font-weight:600}
+        form.stack.wide{max-width:none}form.inline{display:inline}.actions{display:flex;flex-wrap:wrap;gap:.4rem;align-items:flex-start;margin:.3rem 0}
+        details>summary{cursor:pointer;color:var(--accent);text-decoration:underline}fieldset label{display:inline-block;margin-right:1rem}
+        caption{text-align:left;font-weight:600;padding:.3rem 0}.row{display:flex;gap:1rem}
         """;
 }

@@ -34,6 +34,7 @@ public sealed class Texts
     public string Deadline => En ? "Deadline" : "Frist";
     public string Patient => En ? "Patient" : "Pasient";
     public string Task => En ? "Task" : "Oppgave";
+    public string Act => En ? "Act" : "Handling";
     public string Priority => En ? "Priority" : "Prioritet";
     public string SearchLabel => En ? "Name, birth date (dd.mm.yyyy) or national identity number" : "Navn, fødselsdato (dd.mm.åååå) eller fødselsnummer";
     public string Search => En ? "Search" : "Søk";
@@ -85,6 +86,77 @@ public sealed class Texts
     public string PrescribeAnyway => En ? "Prescribe anyway" : "Forskriv likevel";
     public string Prescribed => En ? "Prescribed:" : "Forskrevet:";
     public string Signed => En ? "Signed." : "Signert.";
+    public string Accept => En ? "Accept" : "Ta imot";
+    public string Accepted => En ? "Referral accepted." : "Henvisningen er tatt imot.";
+    public string Reject => En ? "Reject" : "Avvis";
+    public string Rejected => En ? "Referral rejected; the referrer is told why." : "Henvisningen er avvist; henviser får vite hvorfor.";
+    public string RejectReason => En ? "Why (the referrer reads this)" : "Hvorfor (henviser leser dette)";
+    public string CloseReview => En ? "Close review" : "Avslutt gjennomgang";
+    public string ReviewFinding => En ? "What the review found" : "Hva gjennomgangen fant";
+    public string ReviewClosed => En ? "Review closed." : "Gjennomgangen er avsluttet.";
+    public string MarkRead => En ? "Mark as read" : "Merk som lest";
+    public string Reconcile => En ? "Reconcile medications" : "Samstem legemidler";
+    public string CareTeam => En ? "Care team" : "Behandlere og team";
+    public string NoCareTeam => En ? "No care team recorded" : "Ingen behandlere registrert";
+    public string GeneralPractitioner => En ? "GP" : "Fastlege";
+    public string OpenStay => En ? "current stay" : "pågående opphold";
+    public string EpisodeOfCare => En ? "episode of care" : "forløp";
+    public string BackToOverview => En ? "Back to the overview" : "Tilbake til oversikten";
+    public string NoStayToReconcile => En ? "The patient has no stay to reconcile for." : "Pasienten har ikke noe opphold å samstemme for.";
+    public string Occasion => En ? "When" : "Anledning";
+    public string OccasionName(string occasion) => (En, occasion) switch
+    {
+        (true, "admission") => "Admission",
+        (true, "transfer") => "Transfer",
+        (true, _) => "Discharge",
+        (false, "admission") => "Innleggelse",
+        (false, "transfer") => "Overflytting",
+        _ => "Utskrivning",
+    };
+    public string Stay => En ? "Stay" : "Opphold";
+
+    /// <summary>An encounter in a line: when it started, where, and where it stands.</summary>
+    public string StayLine(Hl7.Fhir.Model.Encounter encounter)
+    {
+        var start = encounter.Period?.StartElement?.ToDateTimeOffset(TimeSpan.Zero).ToString("dd.MM.yyyy", System.Globalization.CultureInfo.InvariantCulture);
+        var status = (En, encounter.Status) switch
+        {
+            (_, null) => "",
+            (true, var s) => s.ToString()!.ToLowerInvariant(),
+            (false, Hl7.Fhir.Model.Encounter.EncounterStatus.Planned) => "planlagt",
+            (false, Hl7.Fhir.Model.Encounter.EncounterStatus.Arrived) => "ankommet",
+            (false, Hl7.Fhir.Model.Encounter.EncounterStatus.InProgress) => "pågår",
+            (false, Hl7.Fhir.Model.Encounter.EncounterStatus.Finished) => "avsluttet",
+            (false, Hl7.Fhir.Model.Encounter.EncounterStatus.Cancelled) => "avlyst",
+            (false, var s) => s.ToString()!.ToLowerInvariant(),
+        };
+        return string.Join(" ", new[] { start, encounter.ServiceProvider?.Display, status.Length > 0 ? $"({status})" : null }.Where(x => !string.IsNullOrEmpty(x)));
+    }
+    public string ComparedWith => En ? "Compared with (at least one)" : "Sammenholdt med (minst én kilde)";
+    public string RecordsToDecide => En ? "Every medication the patient has on record, from every organisation" : "Alle legemidler pasienten har registrert, fra alle virksomheter";
+    public string Recorded => En ? "Recorded by" : "Registrert av";
+    public string Decision => En ? "Decision" : "Beslutning";
+    public string NewDosageOrReason => En ? "New dosage / reason" : "Ny dosering / begrunnelse";
+    public string Choose => En ? "Choose…" : "Velg…";
+    public string ActionName(string action) => (En, action) switch
+    {
+        (true, "keep") => "Keep",
+        (true, "change") => "Change",
+        (true, "stop") => "Stop",
+        (false, "keep") => "Fortsett",
+        (false, "change") => "Endre",
+        (false, "stop") => "Seponer",
+        _ => action,
+    };
+    public string NewDosage => En ? "New dosage (when changed)" : "Ny dosering (ved endring)";
+    public string DecisionReason => En ? "Reason" : "Begrunnelse";
+    public string NewMedications => En ? "New medications" : "Nye legemidler";
+    public string SaveReconciliation => En ? "Save the reconciled list" : "Lagre samstemt liste";
+    public string Reconciled => En ? "The medication list is reconciled." : "Legemiddellisten er samstemt.";
+    public string NameASource => En ? "Tick what the list was compared with." : "Kryss av for hva listen er sammenholdt med.";
+    public string DecideAbout(string name) => En ? $"Decide what happens to {name}: keep, change or stop." : $"Bestem hva som skal skje med {name}: fortsett, endre eller seponer.";
+    public string ChangeNeedsDosage(string name) => En ? $"Give the dosage in words for {name}." : $"Skriv doseringen med ord for {name}.";
+    public string WorkForPatient => En ? "Tasks for this patient" : "Oppgaver for denne pasienten";
     public string SendReferral => En ? "Send referral" : "Send henvisning";
     public string Receiver => En ? "To" : "Til";
     public string ReferralWhat => En ? "What is asked for" : "Hva det henvises til";

@@ -100,5 +100,34 @@ internal sealed class ReconciledListRules : IWriteHook
             older.Status = List.ListStatus.Retired;
             await transaction.UpdateAsync(older, ct);
         }
+
+        await CompleteReconciliationDueAsync(list, write.Id, transaction, ct);
+    }
+
+    /// <summary>The stay's "reconciliation due" work item (for this occasion) is done by the reconciliation itself, in
+    /// its transaction: nobody has to close it by hand, and it cannot stay open after the fact.</summary>
+    private static async System.Threading.Tasks.Task CompleteReconciliationDueAsync(List list, string listId, IWriteTransaction transaction, CancellationToken ct)
+    {
+        if (list.Encounter?.Reference is not { } encounter || !encounter.StartsWith("Encounter/", StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        var due = await transaction.SearchAsync("Task",
+            $"code={Samjournal.Clinical.WorkItems.WorkItemTypes.System}|{Samjournal.Clinical.WorkItems.WorkItemTypes.Reconciliation}&focus={encounter}&status={Samjournal.Clinical.WorkItems.WorkItemTasks.OpenStatuses}", 20, ct);
+        // A task says which reconciliation is due (discharge, say); an admission reconciliation does not do it.
+        foreach (var task in due.OfType<Hl7.Fhir.Model.Task>().Where(t => t.Input.Select(i => i.Value).OfType<Code>().FirstOrDefault()?.Value is not { } wanted || wanted == list.Occasion()))
+        {
+            task.Status = Hl7.Fhir.Model.Task.TaskStatus.Completed;
+            task.Output.Add(new Hl7.Fhir.Model.Task.OutputComponent
+            {
+                Type = new CodeableConcept(MedicationListCodes.ListCodeSystem, MedicationListCodes.ReconciledList),
+                Value = new ResourceReference("List/" + listId),
+            });
+            task.LastModifiedElement = list.DateElement ?? task.LastModifiedElement;
+            task.ExecutionPeriod ??= new Period();
+            task.ExecutionPeriod.EndElement = list.DateElement;
+            await transaction.UpdateAsync(task, ct);
+        }
     }
 }

@@ -252,7 +252,8 @@ public sealed partial class MessageInbox(RecordAccess records, MessageDirectory 
             For = patient,
             Owner = unit,
             Requester = sender,
-            Description = $"{MessageTypes.Display(envelope.Type)} fra {sender.Display ?? envelope.SenderNumber}",
+            Description = $"{MessageTypes.Display(envelope.Type)} fra {sender.Display ?? envelope.SenderNumber}"
+                + (referral?.Code?.Text is { Length: > 0 } what ? ": " + what : ""),
         };
     }
 

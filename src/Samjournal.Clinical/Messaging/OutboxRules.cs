@@ -222,9 +222,11 @@ internal sealed class OutboxRules(MessageDirectory directory, TimeProvider time,
             var referral = MessageRecords.PayloadReferences(message).First(r => r.StartsWith("ServiceRequest/", StringComparison.Ordinal));
             task.Focus = new ResourceReference(referral);
             task.Description = "Henvisning" + (from is null ? "" : " fra " + from);
-            if (await transaction.ReadAsync("ServiceRequest", referral["ServiceRequest/".Length..], ct) is ServiceRequest { Priority: { } priority })
+            if (await transaction.ReadAsync("ServiceRequest", referral["ServiceRequest/".Length..], ct) is ServiceRequest request)
             {
-                task.Priority = priority;
+                // The assessor sees what is asked for on the worklist, without opening the referral.
+                task.Priority = request.Priority;
+                task.Description += request.Code?.Text is { Length: > 0 } what ? ": " + what : "";
             }
         }
         else

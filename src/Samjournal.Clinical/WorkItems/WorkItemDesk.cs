@@ -22,15 +22,24 @@ public sealed class WorkItemDesk(RecordAccess records, WorkItemRoutes routes, Ti
     /// <summary>The caller's open work items: owned by their Practitioner (or a PractitionerRole of
     /// theirs), or by their unit where the item is for their role; most urgent first (priority,
     /// then deadline).</summary>
-    public async Task<IReadOnlyList<FhirTask>> MyWorkAsync(Caller caller, CancellationToken ct)
+    public Task<IReadOnlyList<FhirTask>> MyWorkAsync(Caller caller, CancellationToken ct) => MyWorkAsync(caller, null, ct);
+
+    /// <summary>The caller's open work items about one patient (<paramref name="patientId"/>), or about anyone (null).</summary>
+    public async Task<IReadOnlyList<FhirTask>> MyWorkAsync(Caller caller, string? patientId, CancellationToken ct)
     {
         RequireStaff(caller, "A personal worklist");
+        if (patientId is not null && !Hl7.Fhir.Model.Id.IsValidValue(patientId))
+        {
+            throw FhirOperationException.BadRequest($"'{patientId}' is not a resource id.", "patient");
+        }
+
+        var aboutPatient = patientId is null ? "" : "&patient=Patient/" + patientId;
         var door = records.For(ActingFor(caller, "worklist"));
         var me = await IdentityAsync(caller, ct);
         var tasks = new Dictionary<string, FhirTask>(StringComparer.Ordinal);
         foreach (var person in me.People)
         {
-            foreach (var task in await OpenWorkItems.ReadAsync(door, "owner=" + person, ct))
+            foreach (var task in await OpenWorkItems.ReadAsync(door, "owner=" + person + aboutPatient, ct))
             {
                 tasks[task.Id!] = task;
             }
@@ -38,7 +47,7 @@ public sealed class WorkItemDesk(RecordAccess records, WorkItemRoutes routes, Ti
 
         foreach (var unit in me.Units)
         {
-            foreach (var task in await OpenWorkItems.ReadAsync(door, "owner=" + unit, ct))
+            foreach (var task in await OpenWorkItems.ReadAsync(door, "owner=" + unit + aboutPatient, ct))
             {
                 if (task.PerformerType.Count == 0 || task.PerformerType.SelectMany(p => p.Coding).Any(c => c.Code == caller.Role))
                 {

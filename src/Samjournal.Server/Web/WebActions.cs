@@ -18,7 +18,7 @@ internal static class WebActions
 {
     public static void MapWebActions(this WebApplication app)
     {
-        app.MapPost("/auth/sign-work-item", SignWorkItemAsync).DisableAntiforgery();
+        app.MapPost("/auth/work-item", WorkItemAsync).DisableAntiforgery();
         app.MapPost("/auth/note", NoteAsync).DisableAntiforgery();
         app.MapPost("/auth/prescribe", PrescribeAsync).DisableAntiforgery();
         app.MapPost("/auth/referral", ReferralAsync).DisableAntiforgery();
@@ -74,11 +74,44 @@ internal static class WebActions
         }
     }
 
-    private static async Task<IResult> SignWorkItemAsync(HttpContext http, ScopedRepository repo, WorkItemDesk desk)
+    /// <summary>A work item acted on from the worklist or the overview: signed (a result, a message
+    /// read), a referral accepted or rejected with a reason, an emergency-access review closed with
+    /// what was found. Back to where it was done, with the outcome in words.</summary>
+    private static async Task<IResult> WorkItemAsync(HttpContext http, ScopedRepository repo, WorkItemDesk desk)
     {
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
         var patient = form["patient"].ToString();
-        return await ActAsync(http, repo, patient, () => desk.SignAsync(repo.Caller, form["task"].ToString(), null, http.RequestAborted));
+        var task = form["task"].ToString();
+        var reason = form["reason"].ToString();
+        var texts = Samjournal.Web.Texts.Of(http);
+        if (repo.Caller.Kind != CallerKind.Staff)
+        {
+            return Results.Redirect("/sign-in");
+        }
+
+        var back = patient.Length > 0 ? (Func<string, string>)(query => Overview(patient, query)) : query => "/?" + query;
+        try
+        {
+            var done = form["act"].ToString() switch
+            {
+                "sign" => await Then(desk.SignAsync(repo.Caller, task, null, http.RequestAborted), texts.Signed),
+                "accept" => await Then(desk.AnswerReferralAsync(repo.Caller, task, true, null, http.RequestAborted), texts.Accepted),
+                "reject" => await Then(desk.AnswerReferralAsync(repo.Caller, task, false, reason, http.RequestAborted), texts.Rejected),
+                "close-review" => await Then(repo.CloseEmergencyAccessReviewAsync(task, reason, http.RequestAborted), texts.ReviewClosed),
+                var other => throw FhirError.BadRequest($"'{other}' is not something to do with a work item.", "act"),
+            };
+            return Results.Redirect(back("notice=" + Uri.EscapeDataString(done)));
+        }
+        catch (FhirError problem) when ((int)problem.Status is >= 400 and < 500)
+        {
+            return Results.Redirect(back("notice=" + Uri.EscapeDataString(problem.Message)));
+        }
+
+        static async Task<string> Then<T>(Task<T> act, string words)
+        {
+            await act;
+            return words;
+        }
     }
 
     private static async Task<IResult> NoteAsync(HttpContext http, ScopedRepository repo, TimeProvider time)

@@ -185,7 +185,11 @@ public abstract class DischargeSummaryBehaviour(SamjournalHost host) : Medicatio
         var unsigned = await (await Client.GetAsync($"Composition/{draft.Id}")).ExpectAsync<Composition>(HttpStatusCode.OK);
         Assert.Equal(CompositionStatus.Preliminary, unsigned.Status);
 
-        await ReconcileAsync(doctor, patient, Reconciliation("discharge", encounter, [PatientInterview], Entry("keep", $"MedicationStatement/{statement.Id}")));
+        // The discharge reconciliation itself closes the work item, in its transaction.
+        var (list, _) = await ReconcileAsync(doctor, patient, Reconciliation("discharge", encounter, [PatientInterview], Entry("keep", $"MedicationStatement/{statement.Id}")));
+        var done = await (await Client.GetAsync($"Task/{task.Id}")).ExpectAsync<Hl7.Fhir.Model.Task>(HttpStatusCode.OK);
+        Assert.Equal(Hl7.Fhir.Model.Task.TaskStatus.Completed, done.Status);
+        Assert.Equal("List/" + list.Id, Assert.IsType<ResourceReference>(Assert.Single(done.Output).Value).Reference);
         Assert.Equal(CompositionStatus.Final, (await SignAsync(doctor, draft.Id)).Status);
     }
 

@@ -147,11 +147,11 @@ public sealed partial class WebAppBehaviour(BrowserHost host) : IClassFixture<Br
         await page.GotoAsync("/patients/" + patient);
 
         await Assertions.Expect(page.GetByTestId("results")).ToContainTextAsync("avvikende");
-        var toSign = page.GetByTestId("to-sign");
+        var toSign = page.GetByTestId("patient-work");
         await Assertions.Expect(toSign).ToContainTextAsync("Kalium");
         await toSign.GetByRole(AriaRole.Button, new() { Name = "Kvitter" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("notice")).ToContainTextAsync("Signert");
-        await Assertions.Expect(page.GetByTestId("to-sign")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByTestId("patient-work")).ToHaveCountAsync(0);
         var signOff = Assert.Single(await FindAsync<Hl7.Fhir.Model.Task>($"Task?patient=Patient/{patient}&code=https://samjournal.no/fhir/CodeSystem/task-code|result-sign-off"));
         Assert.Equal(Hl7.Fhir.Model.Task.TaskStatus.Completed, signOff.Status);
 
