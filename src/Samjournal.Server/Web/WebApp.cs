@@ -24,6 +24,17 @@ internal static class WebApp
     public static WebApplicationBuilder AddSamjournalWeb(this WebApplicationBuilder builder)
     {
         builder.Services.AddRazorComponents();
+        // Outside a published output (dotnet run, the tests) the framework's blazor.web.js is found
+        // through the build's static web assets manifest; ASP.NET Core reads it only in Development
+        // unless told, and this host runs as Production by default. Named after this assembly, not
+        // the application (which is the test host when the tests host the server).
+        var runtimeManifest = AssetManifest("runtime");
+        if (File.Exists(runtimeManifest))
+        {
+            builder.Configuration[WebHostDefaults.StaticWebAssetsKey] = runtimeManifest;
+            Microsoft.AspNetCore.Hosting.StaticWebAssets.StaticWebAssetsLoader.UseStaticWebAssets(builder.Environment, builder.Configuration);
+        }
+
         builder.Services.AddAuthentication().AddCookie(Scheme, options =>
         {
             options.Cookie.Name = "samjournal";
@@ -62,6 +73,9 @@ internal static class WebApp
             http.Response.Cookies.Append(Texts.Cookie, lang == "en" ? "en" : "nb", new CookieOptions { SameSite = SameSiteMode.Strict, HttpOnly = true, MaxAge = TimeSpan.FromDays(365) });
             return Results.Redirect(LocalOr(http.Request.Headers.Referer.ToString(), "/"));
         });
+        // The framework's blazor.web.js (static web assets the SDK brings): it lets the overview stream
+        // its sections after the first paint.
+        app.MapStaticAssets(AssetManifest("endpoints"));
         app.MapRazorComponents<App>();
         return app;
     }
@@ -124,6 +138,9 @@ internal static class WebApp
             return Results.Redirect($"/patients/{Uri.EscapeDataString(patient)}?error={Uri.EscapeDataString(problem.Message)}");
         }
     }
+
+    private static string AssetManifest(string kind) =>
+        Path.Combine(AppContext.BaseDirectory, $"{typeof(WebApp).Assembly.GetName().Name}.staticwebassets.{kind}.json");
 
     /// <summary>Only a path on this site, never another host (no open redirects).</summary>
     private static string LocalOr(string? url, string fallback)

@@ -39,6 +39,7 @@ public sealed partial class WebAppBehaviour
 
         var form = page.GetByTestId("reconcile");
         var records = page.GetByTestId("reconcile-records");
+        Assert.Empty(await page.EvaluateAsync<string[]>(AuditScript));
         await records.GetByRole(AriaRole.Row).Filter(new() { HasText = "metformin" }).Locator("select").SelectOptionAsync("change");
         await records.GetByRole(AriaRole.Row).Filter(new() { HasText = "metformin" }).GetByLabel("Ny dosering").FillAsync("1000 mg morgen og kveld");
         await records.GetByRole(AriaRole.Row).Filter(new() { HasText = "warfarin" }).Locator("select").SelectOptionAsync("stop");
