@@ -34,6 +34,14 @@ public sealed class Texts
     public string Deadline => En ? "Deadline" : "Frist";
     public string Patient => En ? "Patient" : "Pasient";
     public string Task => En ? "Task" : "Oppgave";
+    public string PriorityName(string code) => (En, code) switch
+    {
+        (true, _) => code,
+        (false, "stat") => "øyeblikkelig",
+        (false, "asap") => "snarest",
+        (false, "urgent") => "haster",
+        _ => "vanlig",
+    };
     public string Act => En ? "Act" : "Handling";
     public string Priority => En ? "Priority" : "Prioritet";
     public string SearchLabel => En ? "Name, birth date (dd.mm.yyyy) or national identity number" : "Navn, fødselsdato (dd.mm.åååå) eller fødselsnummer";
@@ -68,6 +76,7 @@ public sealed class Texts
     public string NoEncounters => En ? "No encounters" : "Ingen kontakter";
     public string Messages => En ? "Referrals and messages" : "Henvisninger og meldinger";
     public string NoMessages => En ? "No referrals or messages" : "Ingen henvisninger eller meldinger";
+    public string ShowMore => En ? "Show older" : "Vis eldre";
     public string Loading => En ? "Loading…" : "Laster…";
     public string NoAccess => En ? "You have no access to this patient's record." : "Du har ikke tilgang til denne pasientens journal.";
 

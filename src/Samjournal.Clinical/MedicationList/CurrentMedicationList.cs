@@ -22,6 +22,7 @@ public static class CurrentMedicationList
         var statements = await repo.FindAsync("MedicationStatement", $"subject={patient}&status=active", 1000, ct);
         var requests = await repo.FindAsync("MedicationRequest", $"subject={patient}&status=active", 1000, ct);
         var origins = new SourceOrigins(repo);
+        await origins.PrefetchAsync(statements.Concat(requests).OfType<DomainResource>(), ct);
 
         var sources = new List<(Substance Substance, Extension Source)>();
         foreach (var record in statements.Concat(requests).OfType<DomainResource>())

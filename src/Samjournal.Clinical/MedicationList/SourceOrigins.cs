@@ -13,16 +13,44 @@ internal sealed class SourceOrigins(ScopedRepository repo)
 {
     private readonly Dictionary<string, ResourceReference?> _known = new(StringComparer.Ordinal);
 
+    /// <summary>Looks up, in one search per type, every role, encounter and practitioner the records
+    /// name, so a long medication list costs a few searches instead of one per record.</summary>
+    public async System.Threading.Tasks.Task PrefetchAsync(IEnumerable<DomainResource> records, CancellationToken ct)
+    {
+        var wanted = records.SelectMany(Clues).Select(r => r.Reference).OfType<string>().Distinct(StringComparer.Ordinal)
+            .Select(r => r.Split('/')).Where(p => p.Length == 2 && Id.IsValidValue(p[1]) && !_known.ContainsKey($"{p[0]}/{p[1]}")).ToList();
+        foreach (var type in new[] { "PractitionerRole", "Encounter" })
+        {
+            foreach (var chunk in wanted.Where(p => p[0] == type).Select(p => p[1]).Chunk(100))
+            {
+                var found = (await repo.FindAsync(type, "_id=" + string.Join(',', chunk), chunk.Length, ct)).ToDictionary(r => r.Id!, StringComparer.Ordinal);
+                foreach (var id in chunk)
+                {
+                    _known[$"{type}/{id}"] = found.GetValueOrDefault(id) switch
+                    {
+                        PractitionerRole role => role.Organization,
+                        Encounter stay => stay.ServiceProvider,
+                        _ => null,
+                    };
+                }
+            }
+        }
+
+        // A practitioner's first role, as a single lookup would find it: the roles in the store's order.
+        foreach (var chunk in wanted.Where(p => p[0] == "Practitioner").Select(p => "Practitioner/" + p[1]).Chunk(50))
+        {
+            var roles = (await repo.FindAsync("PractitionerRole", "practitioner=" + string.Join(',', chunk), 1000, ct)).OfType<PractitionerRole>().ToList();
+            foreach (var practitioner in chunk)
+            {
+                _known[practitioner] = roles.FirstOrDefault(r => r.Practitioner?.Reference == practitioner)?.Organization;
+            }
+        }
+    }
+
     public async Task<ResourceReference?> OrganisationOfAsync(DomainResource record, CancellationToken ct)
     {
-        var (named, encounter) = record switch
-        {
-            MedicationStatement s => (new[] { s.InformationSource }, s.Context),
-            MedicationRequest r => (new[] { r.Requester, r.Recorder, r.Performer }, r.Encounter),
-            _ => ([], null),
-        };
         // A practitioner's role is the weakest clue (they may work at several places): tried last.
-        var references = named.Append(encounter).OfType<ResourceReference>()
+        var references = Clues(record)
             .OrderBy(r => r.Reference?.StartsWith("Practitioner/", StringComparison.Ordinal) == true ? 1 : 0);
         foreach (var reference in references)
         {
@@ -33,6 +61,17 @@ internal sealed class SourceOrigins(ScopedRepository repo)
         }
 
         return null;
+    }
+
+    private static IEnumerable<ResourceReference> Clues(DomainResource record)
+    {
+        var (named, encounter) = record switch
+        {
+            MedicationStatement s => (new[] { s.InformationSource }, s.Context),
+            MedicationRequest r => (new[] { r.Requester, r.Recorder, r.Performer }, r.Encounter),
+            _ => ([], null),
+        };
+        return named.Append(encounter).OfType<ResourceReference>();
     }
 
     private async Task<ResourceReference?> ResolveAsync(ResourceReference reference, CancellationToken ct)

@@ -72,9 +72,11 @@ public sealed partial class WebAppBehaviour
 
         await TabToAsync(page, "a[href='/patients']");
         await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/patients$"));
         await TabToAsync(page, "input[name=q]");
         await page.Keyboard.TypeAsync("Tastatur");
         await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.GetByTestId("patients")).ToBeVisibleAsync();
         await TabToAsync(page, $"a[href='/patients/{patient}']");
         await page.Keyboard.PressAsync("Enter");
         await Assertions.Expect(page.GetByTestId("patient-banner")).ToContainTextAsync("Tastatur");
@@ -159,8 +161,6 @@ public sealed partial class WebAppBehaviour
     {
         for (var i = 0; i < 120; i++)
         {
-            // After Enter on a link or a form, the next page may still be arriving.
-            await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
             if (await page.EvaluateAsync<bool>("s => document.activeElement?.matches(s) ?? false", selector))
             {
                 var outline = await page.EvaluateAsync<string>("() => getComputedStyle(document.activeElement).outlineStyle");

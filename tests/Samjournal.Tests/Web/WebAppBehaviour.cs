@@ -58,6 +58,20 @@ public sealed partial class WebAppBehaviour(BrowserHost host) : IClassFixture<Br
 
         await banner.GetByRole(AriaRole.Link, new() { Name = "Vis" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("national-id")).ToHaveTextAsync(fnr);
+
+        // The newest ten encounters, and the longer history on request.
+        var total = (await (await host.Client.GetAsync($"Encounter?subject=Patient/{patient}&_summary=count&_total=accurate")).ExpectAsync<Bundle>(HttpStatusCode.OK)).Total!.Value;
+        var encounters = page.Locator("section[aria-labelledby=encounters] li");
+        await Assertions.Expect(encounters).ToHaveCountAsync(Math.Min(total, 10));
+        if (total > 10)
+        {
+            await page.GetByTestId("more-encounters").ClickAsync();
+            await Assertions.Expect(encounters).ToHaveCountAsync(Math.Min(total, 100));
+        }
+        else
+        {
+            await Assertions.Expect(page.GetByTestId("more-encounters")).ToHaveCountAsync(0);
+        }
     }
 
     [Fact]
