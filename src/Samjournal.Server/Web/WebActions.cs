@@ -70,7 +70,9 @@ internal static class WebActions
         }
         catch (FhirError problem) when ((int)problem.Status is >= 400 and < 500)
         {
-            return Results.Redirect(Overview(patient, "notice=" + Uri.EscapeDataString(problem.Message)));
+            // Refused (no address for the receiver, say): the form comes back filled in.
+            return Results.Redirect(Overview(patient,
+                $"notice={Uri.EscapeDataString(problem.Message)}&receiver={Uri.EscapeDataString(form["receiver"].ToString())}&what={Uri.EscapeDataString(form["what"].ToString())}&why={Uri.EscapeDataString(form["reason"].ToString())}") + "#refer");
         }
     }
 

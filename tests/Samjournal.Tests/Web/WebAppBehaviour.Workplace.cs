@@ -138,6 +138,25 @@ public sealed partial class WebAppBehaviour
         Assert.Contains(closed.Note, n => n.Text.Contains("berettiget", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async System.Threading.Tasks.Task A_refused_referral_comes_back_with_what_was_typed()
+    {
+        var patient = await NewPatientOfFossumAsync("Uadressert");
+        var page = await host.SignedInAsync("fossum");
+        await page.GotoAsync("/patients/" + patient);
+        var form = page.GetByTestId("refer");
+        // A receiver the directory has no address for (as a stale page could still offer).
+        await form.Locator("select[name=receiver]").EvaluateAsync("s => { s.options[0].value = 'Organization/finnes-ikke'; s.selectedIndex = 0; }");
+        await form.GetByLabel("Hva det henvises til").FillAsync("Fysioterapi etter hofteprotese");
+        await form.GetByLabel("Problemstilling").FillAsync("Trenger gangtrening to ganger i uken.");
+        await form.GetByRole(AriaRole.Button, new() { Name = "Send henvisning" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByTestId("notice")).ToBeVisibleAsync();
+        Assert.Empty(await FindAsync<ServiceRequest>("ServiceRequest?subject=Patient/" + patient));
+        await Assertions.Expect(page.GetByTestId("refer").GetByLabel("Hva det henvises til")).ToHaveValueAsync("Fysioterapi etter hofteprotese");
+        await Assertions.Expect(page.GetByTestId("refer").GetByLabel("Problemstilling")).ToHaveValueAsync("Trenger gangtrening to ganger i uken.");
+    }
+
     private static async System.Threading.Tasks.Task SendReferralAsync(IPage page, string patient, string what)
     {
         await page.GotoAsync("/patients/" + patient);
