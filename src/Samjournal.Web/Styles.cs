@@ -25,7 +25,7 @@ internal static class Styles
         .emergency{background:var(--warn-bg);border:2px solid #8a5a00;border-radius:.4rem;padding:.5rem 1rem;margin-bottom:1rem;font-weight:600}
         .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(22rem,1fr));gap:1rem}
         section.card{background:#fff;border:1px solid var(--line);border-radius:.4rem;padding:.75rem 1rem}
-        section.card ul{margin:0;padding-left:1.1rem}.muted{color:var(--muted)}.abnormal{color:var(--alert);font-weight:700}
+        section.card.work{margin-bottom:1rem}section.card ul{margin:0;padding-left:1.1rem}.muted{color:var(--muted)}.abnormal{color:var(--alert);font-weight:700}
         form.stack{display:grid;gap:.6rem;max-width:36rem;background:#fff;border:1px solid var(--line);border-radius:.4rem;padding:1rem}
         fieldset{border:1px solid var(--line);border-radius:.4rem}label{display:block}
         input[type=text],input[type=search],input[type=password],select,textarea{font:inherit;padding:.35rem .5rem;border:1px solid #6a737d;border-radius:.3rem;width:100%}
