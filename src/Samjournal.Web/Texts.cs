@@ -80,7 +80,6 @@ public sealed class Texts
     public string Loading => En ? "Loading…" : "Laster…";
     public string NoAccess => En ? "You have no access to this patient's record." : "Du har ikke tilgang til denne pasientens journal.";
 
-    public string ToSign => En ? "Results to sign" : "Svar til kvittering";
     public string SignResult => En ? "Sign" : "Kvitter";
     public string Notes => En ? "Notes" : "Notater";
     public string NoNotes => En ? "No notes" : "Ingen notater";
