@@ -26,12 +26,7 @@ internal sealed class SourceOrigins(ScopedRepository repo)
                 var found = (await repo.FindAsync(type, "_id=" + string.Join(',', chunk), chunk.Length, ct)).ToDictionary(r => r.Id!, StringComparer.Ordinal);
                 foreach (var id in chunk)
                 {
-                    _known[$"{type}/{id}"] = found.GetValueOrDefault(id) switch
-                    {
-                        PractitionerRole role => role.Organization,
-                        Encounter stay => stay.ServiceProvider,
-                        _ => null,
-                    };
+                    _known[$"{type}/{id}"] = OrganisationIn(found.GetValueOrDefault(id));
                 }
             }
         }
@@ -62,6 +57,14 @@ internal sealed class SourceOrigins(ScopedRepository repo)
 
         return null;
     }
+
+    /// <summary>The organisation a looked-up role or encounter names.</summary>
+    private static ResourceReference? OrganisationIn(Resource? found) => found switch
+    {
+        PractitionerRole role => role.Organization,
+        Encounter stay => stay.ServiceProvider,
+        _ => null,
+    };
 
     private static IEnumerable<ResourceReference> Clues(DomainResource record)
     {
@@ -99,12 +102,7 @@ internal sealed class SourceOrigins(ScopedRepository repo)
             var found = parts[0] == "Practitioner"
                 ? (await repo.FindAsync("PractitionerRole", "practitioner=" + target, 1, ct)).FirstOrDefault()
                 : (await repo.FindAsync(parts[0], "_id=" + parts[1], 1, ct)).FirstOrDefault();
-            organisation = found switch
-            {
-                PractitionerRole role => role.Organization,
-                Encounter stay => stay.ServiceProvider,
-                _ => null,
-            };
+            organisation = OrganisationIn(found);
             _known[target] = organisation;
         }
 

@@ -28,8 +28,14 @@ public static class CriticalInformation
     {
         // Read first: a caller without access is refused (403) and audited, not shown an empty summary.
         var stored = await repo.ReadAsync("Patient", patientId, ct);
-        var patient = (Patient)Samjournal.Fhir.Serialization.FhirFormat.Parse(stored.Json!, Samjournal.Fhir.Serialization.FhirMediaType.Json);
-        var subject = "Patient/" + patientId;
+        return await ReadAsync(repo, (Patient)Samjournal.Fhir.Serialization.FhirFormat.Parse(stored.Json!, Samjournal.Fhir.Serialization.FhirMediaType.Json), ct);
+    }
+
+    /// <summary>The summary of a patient the caller has just read through the same door (so the read
+    /// that decides access, and its audit record, are not made twice).</summary>
+    public static async Task<Parameters> ReadAsync(ScopedRepository repo, Patient patient, CancellationToken ct)
+    {
+        var subject = "Patient/" + patient.Id;
 
         var allergies = (await repo.FindAsync("AllergyIntolerance", $"patient={subject}", 1000, ct)).OfType<AllergyIntolerance>()
             .Where(IsInForce)

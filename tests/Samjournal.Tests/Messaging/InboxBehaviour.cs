@@ -35,6 +35,7 @@ public abstract class InboxBehaviour(SamjournalHost host, FakeTimeProvider time)
         Assert.Equal("Sårstell etter operasjon", referral.Code.Text);
         var item = Assert.Single(await SearchAsync<FhirTask>("Task?patient=Patient/" + patient.Id));
         Assert.Equal(WorkItemTypes.Referral, WorkItemTasks.TypeOf(item));
+        Assert.EndsWith(": Sårstell etter operasjon", item.Description, StringComparison.Ordinal);
         Assert.Equal(HomeCare, WorkItemTasks.Reference(item, WorkItemTasks.QueueUrl)?.Identifier?.Value);
         Assert.Equal("ServiceRequest/" + referral.Id, item.Focus.Reference);
         var inbound = Assert.Single(await SearchAsync<Communication>($"Communication?identifier={MessageRecords.MessageIdSystem}|{id}"));

@@ -95,6 +95,9 @@ public sealed partial class WebAppBehaviour
         await Assertions.Expect(nurse.GetByTestId("notice")).ToContainTextAsync("tatt imot");
 
         var eyeDrops = nurse.GetByTestId("worklist").GetByRole(AriaRole.Row).Filter(new() { HasText = "øyedråper" });
+        // Accepting the first referral gave home care its relation to the patient: the row names her, and its priority in words.
+        await Assertions.Expect(eyeDrops).ToContainTextAsync("Kari Henvist");
+        await Assertions.Expect(eyeDrops).ToContainTextAsync("vanlig");
         await eyeDrops.Locator("summary", new() { HasText = "Avvis" }).ClickAsync();
         await eyeDrops.GetByLabel("Hvorfor").FillAsync("Pasienten drypper selv; kontakt oss ved endring.");
         await nurse.ScreenshotAsync(new() { Path = Path.Combine(BrowserHost.ScreenshotDirectory, "worklist-referral.png"), FullPage = true });
