@@ -37,15 +37,10 @@ internal sealed partial class StoreSession
             inner.Append(", ").Append(SortValueSql(bind, typeId, sort[i])).Append(" AS s").Append(i);
         }
 
-        // The first positive index clause drives the page as a join (see MatchedKeysSql); the
-        // others stay IN conditions the planner may still start from.
-        string? driving = null;
-        var drivingIndex = -1;
-        for (var i = 0; i < clauses.Count && driving is null; i++)
-        {
-            driving = MatchedKeysSql(bind, typeId, clauses[i]);
-            drivingIndex = i;
-        }
+        // The most selective positive index clause drives the page as a join (see MatchedKeysSql);
+        // the others stay IN conditions the planner may still start from.
+        var drivingIndex = DrivingClause(typeId, clauses);
+        var driving = drivingIndex < 0 ? null : MatchedKeysSql(bind, typeId, clauses[drivingIndex]);
 
         inner.Append(driving is null ? " FROM resources r" : $" FROM ({driving}) d JOIN resources r ON r.res_key = d.res_key");
         inner.Append($" WHERE r.type_id = {bind.Value(typeId)} AND r.version > 0 AND r.deleted = {bind.Value(false)}");

@@ -179,6 +179,48 @@ public sealed partial class WebAppBehaviour(BrowserHost host) : IClassFixture<Br
     }
 
     [Fact]
+    public async System.Threading.Tasks.Task An_older_lab_result_is_shown_however_many_vital_signs_came_after_it()
+    {
+        // The overview once read the newest 100 observations and picked the lab results from them, so
+        // a month of hourly vital signs hid every lab result. The search now picks the lab results.
+        var patient = await NewPatientOfFossumAsync("Målinger");
+        await PostAsync(new Observation
+        {
+            Status = ObservationStatus.Final,
+            Category = [new CodeableConcept("http://terminology.hl7.org/CodeSystem/observation-category", "laboratory")],
+            Code = new CodeableConcept("http://loinc.org", "4548-4", "HbA1c"),
+            Subject = new ResourceReference("Patient/" + patient),
+            Effective = new FhirDateTime(DateTimeOffset.UtcNow.AddDays(-30)),
+            Value = new Quantity(48m, "mmol/mol"),
+        });
+        var vitals = new Bundle { Type = Bundle.BundleType.Batch };
+        for (var hour = 0; hour < 120; hour++)
+        {
+            vitals.Entry.Add(new Bundle.EntryComponent
+            {
+                Resource = new Observation
+                {
+                    Status = ObservationStatus.Final,
+                    Category = [new CodeableConcept("http://terminology.hl7.org/CodeSystem/observation-category", "vital-signs")],
+                    Code = new CodeableConcept("http://loinc.org", "8867-4", "Puls"),
+                    Subject = new ResourceReference("Patient/" + patient),
+                    Effective = new FhirDateTime(DateTimeOffset.UtcNow.AddDays(-10).AddHours(hour)),
+                    Value = new Quantity(70m, "/min"),
+                },
+                Request = new Bundle.RequestComponent { Method = Bundle.HTTPVerb.POST, Url = "Observation" },
+            });
+        }
+
+        await (await host.Client.PostAsync("", FhirClientExtensions.Json(vitals))).ExpectAsync<Bundle>(HttpStatusCode.OK);
+        var page = await host.SignedInAsync("fossum");
+        await page.GotoAsync("/patients/" + patient);
+
+        var results = page.GetByTestId("results");
+        await Assertions.Expect(results).ToContainTextAsync("HbA1c");
+        await Assertions.Expect(results).Not.ToContainTextAsync("Puls");
+    }
+
+    [Fact]
     public async System.Threading.Tasks.Task A_GP_sends_a_referral_from_the_overview_and_sees_where_it_is()
     {
         var patient = await NewPatientOfFossumAsync("Henvist");
