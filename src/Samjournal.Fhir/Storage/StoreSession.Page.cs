@@ -72,16 +72,17 @@ internal sealed partial class StoreSession
         }
 
         page.Append(" ORDER BY ").Append(OrderBy(sort, backward, "m")).Append(" LIMIT ").Append(bind.Value(count + 1));
+        var basis = withBody ? BasisSql(bind, "m.ck") : null;
         var sql = withBody
-            ? new StringBuilder($"SELECT m.res_key, m.id, v.version, v.last_updated, v.method, v.body, m.ck{sortColumns} FROM (")
+            ? new StringBuilder($"SELECT m.res_key, m.id, v.version, v.last_updated, v.method, v.body, m.ck, {basis ?? "NULL"}{sortColumns} FROM (")
                 .Append(page).Append(") m JOIN resource_versions v ON v.res_key = m.res_key AND v.version = m.version ORDER BY ").Append(OrderBy(sort, backward, "m"))
             : page;
         cmd.CommandText = sql.ToString();
 
         var rows = new List<(StoredVersion Match, long Key, object?[] Values)>();
         var more = false;
-        var valuesAt = withBody ? 7 : 4;
-        var compartmentAt = valuesAt - 1;
+        var valuesAt = withBody ? 8 : 4;
+        var compartmentAt = withBody ? 6 : 3;
         await using (var reader = await cmd.ExecuteReaderAsync(ct))
         {
             while (await reader.ReadAsync(ct))
@@ -96,6 +97,11 @@ internal sealed partial class StoreSession
                     ? new StoredVersion(type, reader.GetString(1), reader.GetInt32(2), FromMicros(reader.GetInt64(3)), (VersionMethod)reader.GetInt16(4), (byte[])reader.GetValue(5))
                     : new StoredVersion(type, reader.GetString(1), 0, default, VersionMethod.Create, null);
                 match = Shown(match with { CompartmentKey = reader.IsDBNull(compartmentAt) ? null : reader.GetInt64(compartmentAt) });
+                if (basis is not null && match.CompartmentKey is { } patient && !reader.IsDBNull(compartmentAt + 1))
+                {
+                    Access!.FoundBases[patient] = reader.GetString(compartmentAt + 1);
+                }
+
                 var values = new object?[sort.Count];
                 for (var i = 0; i < sort.Count; i++)
                 {

@@ -275,6 +275,23 @@ internal sealed partial class StoreSession
         return bases;
     }
 
+    /// <summary>The caller's basis for seeing patient <paramref name="patientColumn"/> now, as a column of a
+    /// page's rows, so the audit record's basis needs no second round trip (<see cref="CurrentBasesAsync"/>
+    /// finds it in <see cref="AccessFilter.FoundBases"/>). Null when the caller acts on no care relations.
+    /// Same rule as there: a care relation whenever there is one, emergency access only alone.</summary>
+    private string? BasisSql(Binder bind, string patientColumn)
+    {
+        if (Access is not { Grantees.Count: > 0 } access)
+        {
+            return null;
+        }
+
+        var now = bind.Value(ToMicros(access.Now));
+        return $"(SELECT cr.basis FROM care_relations cr WHERE cr.patient_key = {patientColumn}"
+            + $" AND cr.grantee IN ({string.Join(", ", access.Grantees.Select(bind.Value))}) AND cr.valid_from_us <= {now} AND cr.valid_until_us > {now}"
+            + $" ORDER BY (cr.basis = {bind.Value("emergency")}), cr.basis LIMIT 1)";
+    }
+
     /// <summary>Replaces the care relations made by resource <paramref name="sourceKey"/>, in this
     /// transaction. Queued with the other rows of the write (a flush per encounter halved ingest);
     /// <paramref name="existed"/>: the resource had a version before, so it may have stored relations.</summary>

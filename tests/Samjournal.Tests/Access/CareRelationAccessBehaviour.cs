@@ -65,6 +65,8 @@ public abstract class CareRelationAccessBehaviour(SamjournalHost host) : AccessT
         Assert.Single(await EntriesAsync(nurse, $"Observation?subject=Patient/{patient.Id}&_total=accurate", expectTotal: 1));
         Assert.Equal(2, (await EntriesAsync(nurse, $"Observation?_id={observation.Id}&_include=Observation:subject")).Count);
         (await nurse.GetAsync($"Patient/{patient.Id}/$everything")).EnsureSuccessStatusCode();
+        var log = await (await Client.GetAsync($"Patient/{patient.Id}/$access-log")).ExpectAsync<Bundle>(HttpStatusCode.OK);
+        Assert.Contains(log.Entry.Select(e => e.Resource).OfType<AuditEvent>(), a => a.Subtype[0].Code == "search-type" && a.PurposeOfEvent[0].Coding[0].Code == "encounter");
 
         // Discharged yesterday: within the grace period the discharge letter can still be written.
         encounter.Status = Encounter.EncounterStatus.Finished;
@@ -145,6 +147,8 @@ public abstract class CareRelationAccessBehaviour(SamjournalHost host) : AccessT
         var read = await surgeon.GetAsync($"Observation/{observation.Id}");
         read.EnsureSuccessStatusCode();
         Assert.True(read.Headers.Contains("Samjournal-Emergency-Access"));
+        var found = await (await surgeon.GetAsync($"Observation?subject=Patient/{patient.Id}")).ExpectAsync<Bundle>(HttpStatusCode.OK);
+        Assert.Contains(found.Entry, e => e.Resource.Id == observation.Id);
 
         // The review item waits on the unit's worklist, for the unit leader.
         var taskId = ((ResourceReference)granted.GetSingleValue<DataType>("task")).Reference;
@@ -157,6 +161,7 @@ public abstract class CareRelationAccessBehaviour(SamjournalHost host) : AccessT
         var log = await (await Client.GetAsync($"Patient/{patient.Id}/$access-log")).ExpectAsync<Bundle>(HttpStatusCode.OK);
         var events = log.Entry.Select(e => e.Resource).OfType<AuditEvent>().ToList();
         Assert.Contains(events, a => a.Subtype[0].Code == "read" && a.PurposeOfEvent[0].Coding[0].Code == "emergency" && a.Agent[0].Who.Identifier.Value == "9100201");
+        Assert.Contains(events, a => a.Subtype[0].Code == "search-type" && a.PurposeOfEvent[0].Coding[0].Code == "emergency" && a.Agent[0].Who.Identifier.Value == "9100201");
         Assert.Contains(events, a => a.Outcome == AuditEvent.AuditEventOutcome.N4 && a.Agent[0].Who.Identifier.Value == "9100201");
     }
 
